@@ -1,0 +1,29 @@
+"""/api/v1/: the REST API's routes, and /api/schema/ with its interactive docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from projects.api.stats import ProjectStatsView
+from projects.api.views import IndustryChainViewSet, ProjectViewSet
+from regions.api.views import CounterpartPairingViewSet, DivisionViewSet, ParkViewSet
+from tracker.api.stats import TaskStatsView
+from tracker.api.views import DepartmentViewSet, KeyTaskViewSet, WorkPointViewSet
+
+router = DefaultRouter()
+router.register("divisions", DivisionViewSet)
+router.register("parks", ParkViewSet)
+router.register("pairings", CounterpartPairingViewSet)
+router.register("departments", DepartmentViewSet)
+router.register("industry-chains", IndustryChainViewSet)
+router.register("projects", ProjectViewSet)
+router.register("work-points", WorkPointViewSet)
+router.register("tasks", KeyTaskViewSet)
+
+urlpatterns = [
+    path("v1/stats/projects/", ProjectStatsView.as_view(), name="stats-projects"),
+    path("v1/stats/tasks/", TaskStatsView.as_view(), name="stats-tasks"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

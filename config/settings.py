@@ -1,0 +1,228 @@
+"""Settings for the investment-attraction tracker.
+
+Everything comes from environment variables with embedded defaults: with no
+variables at all the tracker runs on SQLite under ``var/``, writes emails to
+``var/mail/`` and runs Celery over the filesystem, so a fresh laptop needs no
+services. ``DATABASE_URL``, ``REDIS_URL`` and ``EMAIL_URL`` switch to the real ones.
+"""
+
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
+
+# Everything the tracker generates at run time (database, mail, broker folders)
+# lives here; the folder is git-ignored.
+VAR_DIR = Path(env.str("TRACKER_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env.str(
+    "DJANGO_SECRET_KEY",
+    default="insecure-development-key-only-for-the-embedded-default",
+)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "import_export",
+    "simple_history",
+    "django_celery_beat",
+    # Our apps, in the direction of their imports: regions <- tracker <- projects.
+    "regions",
+    "tracker",
+    "projects",
+    # Seed data: the one place that knows every app.
+    "fixtures",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Lets the audit history record who made each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Project-wide overrides of the admin (base_site.html) win over the apps'.
+        "DIRS": [BASE_DIR / "config" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db(
+        "DATABASE_URL",
+        default=f"sqlite:///{VAR_DIR / 'tracker.sqlite3'}",
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Chinese by default, English on request (browser or the admin's switch).
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Emails: EMAIL_URL (smtp://user:password@host:port) selects an SMTP server;
+# without it every email is written as a file to var/mail/ for reading.
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tracker@localhost")
+# Links in emails point here.
+SITE_BASE_URL = env.str("SITE_BASE_URL", default="http://127.0.0.1:8000")
+
+# Reminders and digests.
+TRACKER_ESCALATE_AFTER_DAYS = env.int("TRACKER_ESCALATE_AFTER_DAYS", default=7)
+TRACKER_HEADS_UP_DAYS = env.int("TRACKER_HEADS_UP_DAYS", default=3)
+TRACKER_DIGEST_HORIZON_DAYS = env.int("TRACKER_DIGEST_HORIZON_DAYS", default=14)
+TRACKER_DIGEST_SKIP_EMPTY = env.bool("TRACKER_DIGEST_SKIP_EMPTY", default=True)
+
+# Celery: Redis when REDIS_URL is set; otherwise Kombu's filesystem transport,
+# which lets a worker and beat on one laptop talk through folders under var/.
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+else:
+    _celery_dir = VAR_DIR / "celery"
+    for _folder in ("queue", "processed", "control"):
+        (_celery_dir / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_celery_dir / "queue"),
+        "data_folder_out": str(_celery_dir / "queue"),
+        "processed_folder": str(_celery_dir / "processed"),
+        # Broadcast (pidbox) tables; kombu's default is ./control in the working directory.
+        "control_folder": str(_celery_dir / "control"),
+    }
+CELERY_TIMEZONE = TIME_ZONE
+# Schedules live in the database, editable by supervisors in the admin (django-celery-beat);
+# tracker's migrations install the defaults.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Reminders and digests collect deadlines from these sources (tracker never imports
+# projects; projects provides its milestones).
+TRACKER_DEADLINE_SOURCES = [
+    "tracker.deadline_sources.KeyTaskDeadlines",
+    "projects.deadlines.MilestoneDeadlines",
+]
+
+# Excel ledgers: .xlsx only, and an import either applies every row or none.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+REST_FRAMEWORK = {
+    # Token first, so that a request without credentials gets 401 with WWW-Authenticate.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tracker.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "config.rest.pagination.TrackerPagination",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "config.rest.renderers.CSVRenderer",
+        "config.rest.renderers.XLSXRenderer",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.ApiTokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_TOKEN_RATE", default="600/minute")},
+    "EXCEPTION_HANDLER": "config.rest.exceptions.tracker_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "招商引资项目跟踪系统 API",
+    "DESCRIPTION": (
+        "Projects, key tasks, departments, parks and divisions of the investment-attraction "
+        "tracker, and statistics for dashboards. Money is in 万元 (10,000 yuan), as decimal "
+        "strings. Authenticate with `Authorization: Bearer <token>` (a token made by a "
+        "supervisor in the admin) or a browser session. Lists are paginated (`page`, "
+        "`page_size` up to 500) and answer as CSV or .xlsx with `format=csv|xlsx`. Errors: "
+        "400 with a message per field, 401 without credentials, 403 when not allowed, "
+        "429 with Retry-After when a token exceeds its rate. Messages follow Accept-Language "
+        "(zh-hans by default, en)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tracker.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "projects.choices.Stage",
+        "TaskStatusEnum": "tracker.choices.TaskStatus",
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}

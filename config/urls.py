@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+
+admin.site.site_header = _("Investment-attraction project tracker")
+admin.site.site_title = _("Investment-attraction project tracker")
+admin.site.index_title = _("Projects, key tasks and deadlines")
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include("config.api")),
+    path("api-auth/", include("rest_framework.urls")),
+]
+
+handler404 = "config.errors.not_found"
+handler500 = "config.errors.server_error"

@@ -1,0 +1,205 @@
+"""Shared test fixtures: a minimal, valid world to build each test on."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from regions.choices import DivisionLevel
+
+
+@pytest.fixture
+def beijing(db):
+    from regions.models import Division
+
+    return Division.objects.create(code="110000", name="北京市", level=DivisionLevel.PROVINCE)
+
+
+@pytest.fixture
+def dezhou(db):
+    from regions.models import Division
+
+    shandong = Division.objects.create(code="370000", name="山东省", level=DivisionLevel.PROVINCE)
+    return Division.objects.create(
+        code="371400", name="德州市", level=DivisionLevel.PREFECTURE_CITY, parent=shandong
+    )
+
+
+@pytest.fixture
+def lingcheng(dezhou):
+    from regions.models import Division
+
+    return Division.objects.create(
+        code="371403", name="陵城区", level=DivisionLevel.DISTRICT, parent=dezhou
+    )
+
+
+@pytest.fixture
+def department(dezhou):
+    from tracker.models import Department
+
+    return Department.objects.create(name="德州市商务局", short_name="市商务局", division=dezhou)
+
+
+@pytest.fixture
+def other_department(dezhou):
+    from tracker.models import Department
+
+    return Department.objects.create(
+        name="德州市科学技术局", short_name="市科学技术局", division=dezhou
+    )
+
+
+@pytest.fixture
+def work_point(db):
+    from tracker.choices import Aspect
+    from tracker.models import WorkPoint
+
+    return WorkPoint.objects.create(
+        year=2023, aspect=Aspect.INDUSTRY, number=1, title="推进靶向精准招商"
+    )
+
+
+@pytest.fixture
+def task(work_point, department):
+    from tracker.models import KeyTask
+
+    return KeyTask.objects.create(
+        code="KT-2023-001",
+        year=2023,
+        title="制定对接服务清单",
+        work_point=work_point,
+        lead_department=department,
+        deadline=datetime.date(2023, 6, 30),
+    )
+
+
+@pytest.fixture
+def project(beijing, lingcheng, department):
+    from projects.models import Project
+
+    return Project.objects.create(
+        code="DZ-2023-001",
+        name="数字化工厂项目",
+        investor="北京恒瑞安科技有限公司",
+        origin=beijing,
+        host_division=lingcheng,
+        responsible_department=department,
+        year=2023,
+        total_investment=Decimal("52000"),
+    )
+
+
+@pytest.fixture
+def official_user(make_official, department):
+    return make_official("official", department)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Hashing is slow on purpose in production; tests log in many times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_official(db):
+    """Create a login with the role's group, as a supervisor would from the admin."""
+    from tracker.services import create_official
+
+    def make(username, department=None, is_supervisor=False):
+        return create_official(
+            username=username,
+            password="secret-password",
+            department=department,
+            is_supervisor=is_supervisor,
+        ).user
+
+    return make
+
+
+@pytest.fixture
+def supervisor_user(make_official):
+    return make_official("supervisor", is_supervisor=True)
+
+
+@pytest.fixture
+def other_official_user(make_official, other_department):
+    return make_official("other-official", other_department)
+
+
+def admin_form_data(response, **overrides):
+    """The POST data of an admin change or add form as the page shows it, with overrides."""
+    data = {}
+
+    def put(bound_field):
+        value = bound_field.value()
+        if value is None or value is False:
+            return
+        if value is True:
+            data[bound_field.html_name] = "on"
+        elif isinstance(value, list | tuple):
+            data[bound_field.html_name] = [str(v) for v in value]
+        elif hasattr(value, "isoformat"):
+            data[bound_field.html_name] = value.isoformat()
+        else:
+            data[bound_field.html_name] = str(value)
+
+    for bound_field in response.context["adminform"].form:
+        put(bound_field)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for bound_field in formset.management_form:
+            put(bound_field)
+        for form in formset.forms:
+            for bound_field in form:
+                put(bound_field)
+    for key, value in overrides.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data
+
+
+class CollectingHandler:
+    """An SMTP server's handler that keeps what it receives, refusing listed addresses."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback (aiosmtpd); the tracker's email goes there."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = CollectingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    handler.controller = controller
+    yield handler
+    controller.stop()

@@ -1,0 +1,56 @@
+from rest_framework import serializers
+
+from config.rest.fields import LabelField, RelatedName
+
+from ..models import CounterpartPairing, Division, Park
+
+
+class DivisionSerializer(serializers.ModelSerializer):
+    level_label = LabelField("level")
+    parent_name = RelatedName("parent.name")
+
+    class Meta:
+        model = Division
+        fields = ["id", "code", "name", "name_en", "level", "level_label", "parent", "parent_name"]
+
+
+class ParkSerializer(serializers.ModelSerializer):
+    kind_label = LabelField("kind")
+    division_name = serializers.CharField(source="division.name", read_only=True)
+    partner_division_name = RelatedName("partner_division.name")
+    host_park_name = RelatedName("host_park.name")
+
+    class Meta:
+        model = Park
+        fields = [
+            "id",
+            "name",
+            "name_en",
+            "kind",
+            "kind_label",
+            "division",
+            "division_name",
+            "partner_division",
+            "partner_division_name",
+            "host_park",
+            "host_park_name",
+            "established_on",
+        ]
+
+
+class CounterpartPairingSerializer(serializers.ModelSerializer):
+    home_name = serializers.CharField(source="home.name", read_only=True)
+    counterpart_name = serializers.CharField(source="counterpart.name", read_only=True)
+
+    class Meta:
+        model = CounterpartPairing
+        fields = [
+            "id",
+            "home",
+            "home_name",
+            "counterpart",
+            "counterpart_name",
+            "established_on",
+            "areas",
+            "notes",
+        ]
