@@ -1,0 +1,156 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from tracker.admin import LedgerAdmin
+from tracker.admin_reports import ReadOnlyReportAdmin, RecordReportAdmin, ReportHistoryInline
+from tracker.admin_scoping import DepartmentScopedAdmin
+from tracker.deadlines import light_for
+from tracker.display import light, wan, yi
+
+from . import services
+from .admin_filters import MilestoneOverdueFilter, OriginProvinceFilter
+from .choices import Stage
+from .models import MONEY, IndustryChain, Project, ProjectUpdate
+from .resources import ProjectResource
+
+
+@admin.register(IndustryChain)
+class IndustryChainAdmin(admin.ModelAdmin):
+    list_display = ["name", "group", "name_en"]
+    list_filter = ["group"]
+    search_fields = ["name", "name_en"]
+
+
+class ProjectUpdateInline(ReportHistoryInline):
+    model = ProjectUpdate
+    fields = ["reported_on", "stage", "funds_in_place", "note", "author", "created_at"]
+
+
+class ProjectStatusForm(forms.Form):
+    reported_on = forms.DateField(label=_("reported on"), widget=AdminDateWidget)
+    stage = forms.ChoiceField(label=_("stage"), choices=Stage.choices)
+    funds_in_place = forms.DecimalField(
+        label=_("funds in place (10,000 yuan)"),
+        max_digits=MONEY["max_digits"],
+        decimal_places=MONEY["decimal_places"],
+        min_value=0,
+    )
+    note = forms.CharField(label=_("note"), widget=forms.Textarea, required=False)
+
+
+@admin.register(Project)
+class ProjectAdmin(DepartmentScopedAdmin, RecordReportAdmin, LedgerAdmin, SimpleHistoryAdmin):
+    owner_field = "responsible_department"
+    save_service = staticmethod(services.save_project)
+    resource_classes = [ProjectResource]
+    report_form_class = ProjectStatusForm
+    report_button_label = _("Record status")
+    change_list_template = "admin/projects/project/change_list.html"
+    list_display = [
+        "code",
+        "name",
+        "investor",
+        "origin_province",
+        "host_division",
+        "park",
+        "stage",
+        "total_investment_display",
+        "funds_display",
+        "responsible_department",
+        "last_reported_on",
+        "milestone_light",
+        "report_link",
+    ]
+    list_display_links = ["code", "name"]
+    list_filter = [
+        "stage",
+        OriginProvinceFilter,
+        ("host_division", admin.RelatedOnlyFieldListFilter),
+        ("park", admin.RelatedOnlyFieldListFilter),
+        ("industry_chain", admin.RelatedOnlyFieldListFilter),
+        ("responsible_department", admin.RelatedOnlyFieldListFilter),
+        "year",
+        "is_key",
+        MilestoneOverdueFilter,
+    ]
+    search_fields = ["code", "name", "investor"]
+    autocomplete_fields = [
+        "origin",
+        "host_division",
+        "park",
+        "industry_chain",
+        "responsible_department",
+    ]
+    list_select_related = [
+        "origin__parent__parent",
+        "host_division",
+        "park",
+        "responsible_department",
+    ]
+    inlines = [ProjectUpdateInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_last_report()
+
+    @admin.display(description=_("origin province"))
+    def origin_province(self, project):
+        return project.origin.province if project.origin else "-"
+
+    @admin.display(description=_("total investment (10,000 yuan)"), ordering="total_investment")
+    def total_investment_display(self, project):
+        return wan(project.total_investment)
+
+    @admin.display(description=_("funds in place (10,000 yuan)"), ordering="funds_in_place")
+    def funds_display(self, project):
+        return wan(project.funds_in_place)
+
+    @admin.display(description=_("last report"), ordering="last_reported_on")
+    def last_reported_on(self, project):
+        return project.last_reported_on or "-"
+
+    @admin.display(description=_("next milestone"))
+    def milestone_light(self, project):
+        milestone = project.next_milestone()
+        if milestone is None:
+            return light(light_for(None))
+        label, date = milestone
+        return light(light_for(date), f"{label} {date:%Y-%m-%d}")
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            totals = changelist.queryset.aggregate(
+                count=Count("pk"),
+                total_investment=Sum("total_investment"),
+                funds_in_place=Sum("funds_in_place"),
+            )
+            response.context_data["totals"] = {
+                "count": totals["count"],
+                "total_investment": yi(totals["total_investment"]),
+                "funds_in_place": yi(totals["funds_in_place"]),
+            }
+        return response
+
+    def report_initial(self, project):
+        return {
+            "reported_on": timezone.localdate(),
+            "stage": project.stage,
+            "funds_in_place": project.funds_in_place,
+        }
+
+    def record_report(self, project, user, data):
+        services.record_project_update(project=project, author=user, **data)
+
+
+@admin.register(ProjectUpdate)
+class ProjectUpdateAdmin(ReadOnlyReportAdmin):
+    list_display = ["project", "reported_on", "stage", "funds_in_place", "author", "created_at"]
+    list_filter = ["stage"]
+    search_fields = ["project__code", "project__name", "note"]
+    list_select_related = ["project", "author"]

@@ -1,0 +1,136 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from config.rest.fields import LabelField, RelatedName
+from tracker.deadlines import light_for
+
+from ..choices import Stage
+from ..models import MONEY, IndustryChain, Project, ProjectUpdate
+
+WAN = "In 万元 (10,000 yuan)."
+
+
+class IndustryChainSerializer(serializers.ModelSerializer):
+    group_label = LabelField("group")
+
+    class Meta:
+        model = IndustryChain
+        fields = ["id", "name", "name_en", "group", "group_label"]
+
+
+class ProjectUpdateSerializer(serializers.ModelSerializer):
+    stage_label = LabelField("stage")
+    author_name = RelatedName("author.username")
+
+    class Meta:
+        model = ProjectUpdate
+        fields = [
+            "id",
+            "reported_on",
+            "stage",
+            "stage_label",
+            "funds_in_place",
+            "note",
+            "author",
+            "author_name",
+            "created_at",
+        ]
+        read_only_fields = ["author", "created_at"]
+        extra_kwargs = {"funds_in_place": {"help_text": WAN}}
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    origin_name = RelatedName("origin.name")
+    origin_province = serializers.SerializerMethodField()
+    origin_province_name = serializers.SerializerMethodField()
+    host_division_name = serializers.CharField(source="host_division.name", read_only=True)
+    park_name = RelatedName("park.name")
+    industry_chain_name = RelatedName("industry_chain.name")
+    base_function_label = LabelField("base_function")
+    responsible_department_name = serializers.CharField(
+        source="responsible_department.short_name", read_only=True
+    )
+    stage_label = LabelField("stage")
+    next_milestone = serializers.SerializerMethodField()
+    updates = ProjectUpdateSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "code",
+            "name",
+            "investor",
+            "origin",
+            "origin_name",
+            "origin_province",
+            "origin_province_name",
+            "host_division",
+            "host_division_name",
+            "park",
+            "park_name",
+            "industry_chain",
+            "industry_chain_name",
+            "base_function",
+            "base_function_label",
+            "responsible_department",
+            "responsible_department_name",
+            "year",
+            "stage",
+            "stage_label",
+            "total_investment",
+            "funds_in_place",
+            "signed_on",
+            "planned_start_on",
+            "started_on",
+            "planned_production_on",
+            "produced_on",
+            "is_key",
+            "description",
+            "next_milestone",
+            "updates",
+        ]
+        extra_kwargs = {
+            "total_investment": {"help_text": WAN},
+            "funds_in_place": {"help_text": WAN},
+        }
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_origin_province(self, project):
+        return project.origin.province.pk if project.origin else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_origin_province_name(self, project):
+        return project.origin.province.name if project.origin else None
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "label": {"type": "string"},
+                "date": {"type": "string", "format": "date"},
+                "light": {"type": "string", "enum": ["red", "yellow", "green"]},
+            },
+        }
+    )
+    def get_next_milestone(self, project):
+        milestone = project.next_milestone()
+        if milestone is None:
+            return None
+        label, date = milestone
+        return {"label": str(label), "date": date.isoformat(), "light": str(light_for(date))}
+
+
+class ProjectStatusSerializer(serializers.Serializer):
+    """A status report, recorded through ``record_project_update``."""
+
+    reported_on = serializers.DateField()
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    funds_in_place = serializers.DecimalField(
+        max_digits=MONEY["max_digits"],
+        decimal_places=MONEY["decimal_places"],
+        min_value=0,
+        help_text=WAN,
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")

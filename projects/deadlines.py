@@ -1,0 +1,53 @@
+"""Project milestones as a deadline source (see tracker.deadline_sources).
+
+A signed project owes the start of construction by its planned start date; a project
+under construction owes production by its planned production date.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tracker.deadline_sources import DeadlineItem
+
+from .choices import Stage
+from .models import Project
+
+MILESTONES = [
+    # (key prefix, what is owed, stage that owes it, planned date, actual date)
+    ("project-start", _("start of construction"), Stage.SIGNED, "planned_start_on", "started_on"),
+    (
+        "project-production",
+        _("start of production"),
+        Stage.UNDER_CONSTRUCTION,
+        "planned_production_on",
+        "produced_on",
+    ),
+]
+
+
+class MilestoneDeadlines:
+    def item(self, project, prefix, label, planned, completed_on=None):
+        return DeadlineItem(
+            key=f"{prefix}:{project.pk}",
+            kind=str(label),
+            code=project.code,
+            title=project.name,
+            department_id=project.responsible_department_id,
+            due_on=getattr(project, planned),
+            admin_path=reverse("admin:projects_project_change", args=[project.pk]),
+            completed_on=completed_on,
+        )
+
+    def open_items(self, due_by):
+        for prefix, label, stage, planned, _actual in MILESTONES:
+            projects = Project.objects.filter(stage=stage, **{f"{planned}__lte": due_by})
+            for project in projects.iterator():
+                yield self.item(project, prefix, label, planned)
+
+    def completed_items(self, start, end):
+        for prefix, label, _stage, planned, actual in MILESTONES:
+            projects = Project.objects.filter(
+                **{f"{actual}__gte": start, f"{actual}__lte": end, f"{planned}__isnull": False}
+            )
+            for project in projects.iterator():
+                yield self.item(project, prefix, label, planned, getattr(project, actual))

@@ -1,0 +1,238 @@
+import datetime
+import itertools
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from regions.models import Division, Park
+from tracker.display import wan
+from tracker.models import Department, Report
+
+from .choices import STAGE_DATE_FIELDS, BaseFunction, IndustryChainGroup, Stage, stages_reached
+
+# Money is stored in 万元 (10^4 yuan): 14 digits with 2 decimals reach 10^12 万元.
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
+
+# Dates that must come in this order when present: signed ≤ started ≤ produced.
+DATE_ORDER = ("signed_on", "started_on", "produced_on")
+
+
+class IndustryChain(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    group = models.CharField(_("group"), max_length=32, choices=IndustryChainGroup.choices)
+
+    class Meta:
+        verbose_name = _("industry chain")
+        verbose_name_plural = _("industry chains")
+        ordering = ["group", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "name"],
+                name="industry_chain_unique_in_group",
+                violation_error_message=_("This group already has a chain of this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectQuerySet(models.QuerySet):
+    def from_province(self, province):
+        """Projects whose investor comes from ``province`` or a place within it."""
+        return self.filter(
+            Q(origin=province) | Q(origin__parent=province) | Q(origin__parent__parent=province)
+        )
+
+    def milestone_due_by(self, date):
+        """Projects whose next milestone falls on or before ``date`` (see next_milestone)."""
+        return self.filter(
+            Q(stage=Stage.SIGNED, planned_start_on__lte=date)
+            | Q(stage=Stage.UNDER_CONSTRUCTION, planned_production_on__lte=date)
+        )
+
+    def milestone_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.milestone_due_by(today - datetime.timedelta(days=1))
+
+    def with_last_report(self):
+        return self.annotate(last_reported_on=Max("updates__reported_on"))
+
+
+class Project(models.Model):
+    """An investment project (招商引资项目) and its current state."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    investor = models.CharField(_("investor"), max_length=300, blank=True)
+    origin = models.ForeignKey(
+        Division,
+        verbose_name=_("origin"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects_from",
+        help_text=_("Where the investor comes from."),
+    )
+    host_division = models.ForeignKey(
+        Division,
+        verbose_name=_("host county/district"),
+        on_delete=models.PROTECT,
+        related_name="projects_hosted",
+        help_text=_("The county or district where the project lands."),
+    )
+    park = models.ForeignKey(
+        Park,
+        verbose_name=_("park"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    industry_chain = models.ForeignKey(
+        IndustryChain,
+        verbose_name=_("industry chain"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    base_function = models.CharField(
+        _("base function"), max_length=32, choices=BaseFunction.choices, blank=True
+    )
+    responsible_department = models.ForeignKey(
+        Department,
+        verbose_name=_("responsible department"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("ledger year"), help_text=_("The year whose ledger (台账) counts the project.")
+    )
+    stage = models.CharField(_("stage"), max_length=32, choices=Stage.choices, default=Stage.LEAD)
+    total_investment = models.DecimalField(_("total investment (10,000 yuan)"), default=0, **MONEY)
+    funds_in_place = models.DecimalField(_("funds in place (10,000 yuan)"), default=0, **MONEY)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    planned_start_on = models.DateField(_("planned start"), null=True, blank=True)
+    started_on = models.DateField(_("construction started on"), null=True, blank=True)
+    planned_production_on = models.DateField(_("planned production"), null=True, blank=True)
+    produced_on = models.DateField(_("in operation since"), null=True, blank=True)
+    is_key = models.BooleanField(_("key project"), default=False)
+    description = models.TextField(_("description"), blank=True)
+    is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
+
+    objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["is_demo"])
+    owner_department_path = "responsible_department"
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-year", "code"]
+        indexes = [models.Index(fields=["year", "stage"], name="project_year_stage")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_investment__gte=0),
+                name="project_total_investment_not_negative",
+                violation_error_message=_("Total investment cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(funds_in_place__gte=0),
+                name="project_funds_not_negative",
+                violation_error_message=_("Funds in place cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(signed_on__lte=models.F("started_on")),
+                name="project_signed_before_started",
+                violation_error_message=_("A project cannot start before it is signed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(produced_on__isnull=True)
+                | Q(started_on__lte=models.F("produced_on")),
+                name="project_started_before_produced",
+                violation_error_message=_("A project cannot operate before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        errors = {}
+        for stage in stages_reached(self.stage):
+            field = STAGE_DATE_FIELDS.get(stage)
+            if field and getattr(self, field) is None:
+                errors[field] = _("A project at stage “%(stage)s” needs this date.") % {
+                    "stage": Stage(self.stage).label
+                }
+        present = [(f, getattr(self, f)) for f in DATE_ORDER if getattr(self, f) is not None]
+        for (earlier, earlier_date), (later, later_date) in itertools.pairwise(present):
+            if later_date < earlier_date:
+                errors.setdefault(
+                    later,
+                    _("This date cannot be before “%(field)s”.")
+                    % {"field": self._meta.get_field(earlier).verbose_name},
+                )
+        if self.planned_start_on and self.signed_on and self.planned_start_on < self.signed_on:
+            errors.setdefault("planned_start_on", _("The planned start cannot be before signing."))
+        if errors:
+            raise ValidationError(errors)
+
+    def next_milestone(self):
+        """The deadline the project is working towards now, as (label, date) or None.
+
+        A signed project owes its start by the planned start date; a project under
+        construction owes production by the planned production date.
+        """
+        if self.stage == Stage.SIGNED and self.planned_start_on:
+            return (_("start of construction"), self.planned_start_on)
+        if self.stage == Stage.UNDER_CONSTRUCTION and self.planned_production_on:
+            return (_("start of production"), self.planned_production_on)
+        return None
+
+    def milestone_overdue(self, today=None):
+        milestone = self.next_milestone()
+        return milestone is not None and milestone[1] < (today or timezone.localdate())
+
+
+class ProjectUpdate(Report):
+    """A dated status report on a project."""
+
+    owner_department_path = "project__responsible_department"
+    history = HistoricalRecords()
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="updates"
+    )
+    stage = models.CharField(_("stage"), max_length=32, choices=Stage.choices)
+    funds_in_place = models.DecimalField(_("funds in place (10,000 yuan)"), **MONEY)
+
+    class Meta(Report.Meta):
+        verbose_name = _("project update")
+        verbose_name_plural = _("project updates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(funds_in_place__gte=0),
+                name="projectupdate_funds_not_negative",
+                violation_error_message=_("Funds in place cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project.code} {self.reported_on}"
+
+    @property
+    def summary(self):
+        return _("%(stage)s · funds in place %(funds)s (10,000 yuan)") % {
+            "stage": self.get_stage_display(),
+            "funds": wan(self.funds_in_place),
+        }

@@ -1,0 +1,70 @@
+"""Every state change of the projects app: one function, one transaction."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tracker.services import validate_report_date
+
+from .choices import PIPELINE, STAGE_DATE_FIELDS, Stage, stages_reached
+from .models import Project, ProjectUpdate
+
+
+def validate_stage_change(current, new):
+    """Forward along the pipeline, drop at any point, or revive a dropped project.
+
+    Moving back (for example from under construction to negotiating) is refused:
+    if a stage was recorded by mistake, the project itself is corrected instead.
+    """
+    if new == current or new == Stage.DROPPED or current == Stage.DROPPED:
+        return
+    if PIPELINE.index(new) < PIPELINE.index(current):
+        raise ValidationError(
+            {
+                "stage": _("A project cannot go back from “%(current)s” to “%(new)s”.")
+                % {"current": Stage(current).label, "new": Stage(new).label}
+            }
+        )
+
+
+@transaction.atomic
+def save_project(project):
+    """Validate and save a project (new or changed)."""
+    project.full_clean()
+    project.save()
+    return project
+
+
+@transaction.atomic
+def record_project_update(
+    *, project, reported_on, stage, funds_in_place, note="", author=None, today=None
+):
+    """Add a status report to a project and make it the project's current state.
+
+    Reaching a stage for the first time dates it: a project reported under
+    construction on 5 May without a start date is taken to have started on 5 May.
+    """
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    latest = project.updates.order_by("-reported_on").values_list("reported_on", flat=True).first()
+    validate_report_date(reported_on, latest, today=today)
+    update = ProjectUpdate(
+        project=project,
+        reported_on=reported_on,
+        stage=stage,
+        funds_in_place=funds_in_place,
+        note=note,
+        author=author,
+    )
+    update.full_clean()
+    validate_stage_change(project.stage, stage)
+
+    project.stage = stage
+    project.funds_in_place = funds_in_place
+    for reached in stages_reached(stage):
+        field = STAGE_DATE_FIELDS.get(reached)
+        if field and getattr(project, field) is None:
+            setattr(project, field, reported_on)
+    project.full_clean()
+    project.save()
+    update.save()
+    return update

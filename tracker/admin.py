@@ -1,0 +1,406 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.widgets import AdminDateWidget
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import dispatch as dispatch_service
+from . import services
+from .admin_filters import TaskDueSoonFilter, TaskOverdueFilter
+from .admin_reports import ReadOnlyReportAdmin, RecordReportAdmin, ReportHistoryInline
+from .admin_scoping import DepartmentScopedAdmin
+from .choices import TaskStatus
+from .deadlines import days_left
+from .display import days_left_text, light, progress_bar
+from .models import ApiToken, Department, Dispatch, KeyTask, Official, TaskUpdate, WorkPoint
+from .notifications import preview_digest
+from .permissions import is_supervisor
+from .resources import KeyTaskResource
+
+
+class LedgerAdmin(ImportExportMixin):
+    """Excel in and out (.xlsx only), with errors named by Excel row and column."""
+
+    import_formats = [XLSX]
+    export_formats = [XLSX]
+    import_template_name = "admin/tracker/ledger_import.html"
+
+
+@admin.register(Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "division", "has_liaison_section", "email"]
+    list_filter = ["has_liaison_section", "is_demo"]
+    search_fields = ["name", "short_name"]
+    autocomplete_fields = ["division"]
+    list_select_related = ["division"]
+
+
+class OfficialCreationForm(forms.ModelForm):
+    """A new login for an official: the user and the profile in one form."""
+
+    username = forms.CharField(label=gettext_lazy("username"), max_length=150)
+    full_name = forms.CharField(label=gettext_lazy("full name"), max_length=150, required=False)
+    email = forms.EmailField(label=gettext_lazy("email"), required=False)
+    password = forms.CharField(
+        label=gettext_lazy("password"), widget=forms.PasswordInput, min_length=8
+    )
+
+    class Meta:
+        model = Official
+        fields = ["department", "phone", "is_supervisor", "receives_digest"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username=username).exists():
+            raise ValidationError(_("This username is already taken."))
+        return username
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password)
+        return password
+
+
+@admin.register(Official)
+class OfficialAdmin(admin.ModelAdmin):
+    list_display = ["user", "department", "phone", "is_supervisor", "receives_digest"]
+    list_filter = ["is_supervisor", "receives_digest", "department"]
+    search_fields = ["user__username", "user__first_name", "department__name"]
+    autocomplete_fields = ["department"]
+    list_select_related = ["user", "department"]
+    fields = ["user", "department", "phone", "is_supervisor", "receives_digest"]
+    readonly_fields = ["user"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = OfficialCreationForm
+            kwargs["fields"] = None
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["username", "full_name", "email", "password", *self.fields[1:]]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if change:
+                services.save_official(obj)
+            else:
+                created = services.create_official(
+                    username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password"],
+                    full_name=form.cleaned_data["full_name"],
+                    email=form.cleaned_data["email"],
+                    department=obj.department,
+                    phone=obj.phone,
+                    is_supervisor=obj.is_supervisor,
+                    receives_digest=obj.receives_digest,
+                )
+                # The admin logs and redirects to the object it was given: make it the new one.
+                obj.pk, obj.user = created.pk, created.user
+                obj._state.adding = False
+        except ValidationError as error:
+            # Validated in the form already; a race (same username) lands here.
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            raise
+
+
+@admin.register(WorkPoint)
+class WorkPointAdmin(admin.ModelAdmin):
+    list_display = ["year", "number", "aspect", "title"]
+    list_filter = ["year", "aspect"]
+    search_fields = ["title"]
+    ordering = ["year", "number"]
+
+
+class TaskUpdateInline(ReportHistoryInline):
+    model = TaskUpdate
+    fields = ["reported_on", "status", "progress", "note", "author", "created_at"]
+
+
+class TaskProgressForm(forms.Form):
+    reported_on = forms.DateField(label=gettext_lazy("reported on"), widget=AdminDateWidget)
+    status = forms.ChoiceField(label=gettext_lazy("status"), choices=TaskStatus.choices)
+    progress = forms.IntegerField(label=gettext_lazy("progress (%)"), min_value=0, max_value=100)
+    note = forms.CharField(label=gettext_lazy("note"), widget=forms.Textarea, required=False)
+
+
+class KeyTaskForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        lead = cleaned.get("lead_department")
+        if lead and lead in (cleaned.get("supporting_departments") or []):
+            self.add_error(
+                "supporting_departments", _("The lead department cannot also support the task.")
+            )
+        return cleaned
+
+
+class MarkDoneForm(forms.Form):
+    completed_on = forms.DateField(label=gettext_lazy("completed on"), widget=AdminDateWidget)
+
+
+@admin.register(KeyTask)
+class KeyTaskAdmin(DepartmentScopedAdmin, RecordReportAdmin, LedgerAdmin, SimpleHistoryAdmin):
+    form = KeyTaskForm
+    owner_field = "lead_department"
+    save_service = staticmethod(services.save_key_task)
+    resource_classes = [KeyTaskResource]
+    report_form_class = TaskProgressForm
+    list_display = [
+        "code",
+        "title",
+        "lead_department",
+        "deadline",
+        "days_left_display",
+        "light_display",
+        "status",
+        "progress_display",
+        "report_link",
+    ]
+    list_display_links = ["code", "title"]
+    list_filter = [
+        "year",
+        "work_point__aspect",
+        "work_point",
+        "lead_department",
+        "status",
+        TaskOverdueFilter,
+        TaskDueSoonFilter,
+    ]
+    search_fields = ["code", "title", "description"]
+    autocomplete_fields = ["work_point", "lead_department", "supporting_departments"]
+    list_select_related = ["lead_department"]
+    inlines = [TaskUpdateInline]
+    actions = ["mark_done"]
+    date_hierarchy = "deadline"
+
+    @admin.display(description=gettext_lazy("time left"), ordering="deadline")
+    def days_left_display(self, task):
+        if not task.is_open:
+            return task.get_status_display()
+        return days_left_text(days_left(task.deadline))
+
+    @admin.display(description=gettext_lazy("light"))
+    def light_display(self, task):
+        return light(task.light())
+
+    @admin.display(description=gettext_lazy("progress (%)"), ordering="progress")
+    def progress_display(self, task):
+        return progress_bar(task.progress)
+
+    def report_initial(self, task):
+        status = TaskStatus.IN_PROGRESS if task.status == TaskStatus.NOT_STARTED else task.status
+        return {"reported_on": timezone.localdate(), "status": status, "progress": task.progress}
+
+    def record_report(self, task, user, data):
+        services.record_task_update(task=task, author=user, **data)
+
+    @admin.action(description=gettext_lazy("Mark selected tasks done on a date"))
+    def mark_done(self, request, queryset):
+        if self.refuse_unless_all_changeable(request, queryset):
+            return None
+        form = MarkDoneForm(
+            request.POST if "apply" in request.POST else None,
+            initial={"completed_on": timezone.localdate()},
+        )
+        if form.is_valid():
+            try:
+                completed = services.complete_tasks(
+                    tasks=list(queryset),
+                    completed_on=form.cleaned_data["completed_on"],
+                    author=request.user,
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                _("%(count)d tasks marked done.") % {"count": len(completed)},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/tracker/keytask/mark_done.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Mark selected tasks done on a date"),
+                "opts": self.opts,
+                "tasks": queryset,
+                "form": form,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(TaskUpdate)
+class TaskUpdateAdmin(ReadOnlyReportAdmin):
+    list_display = ["task", "reported_on", "status", "progress", "author", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["task__code", "task__title", "note"]
+    list_select_related = ["task", "author"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens for dashboards and other systems; the key is shown once, at creation."""
+
+    list_display = [
+        "name",
+        "user",
+        "scope",
+        "prefix",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "user__username", "prefix"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user", "created_by"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["name", "user", "scope"]
+        return [
+            "name",
+            "user",
+            "scope",
+            "prefix",
+            "created_by",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj) if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        token, key = services.create_api_token(
+            name=obj.name, user=obj.user, scope=obj.scope, created_by=request.user
+        )
+        obj.pk = token.pk
+        obj._state.adding = False
+        self.message_user(
+            request,
+            _("Token created. Copy its key now; it is not shown again: %(key)s") % {"key": key},
+            messages.WARNING,
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the record of who had access stays
+
+    @admin.action(description=gettext_lazy("Revoke selected tokens"))
+    def revoke(self, request, queryset):
+        count = services.revoke_api_tokens(list(queryset))
+        self.message_user(request, _("%(count)d tokens revoked.") % {"count": count})
+
+
+class DigestPreviewForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("department"), queryset=Department.objects.order_by("name")
+    )
+    date = forms.DateField(label=gettext_lazy("as of"), widget=AdminDateWidget)
+
+
+@admin.register(Dispatch)
+class DispatchAdmin(admin.ModelAdmin):
+    """The dispatch log: every email, its status and error; resend; preview a digest."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "recipient",
+        "subject",
+        "period",
+        "status",
+        "attempts",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["kind", "status", "period"]
+    search_fields = ["recipient", "subject", "subject_key"]
+    date_hierarchy = "created_at"
+    actions = ["resend"]
+    readonly_fields = [
+        "kind",
+        "subject_key",
+        "recipient",
+        "period",
+        "subject",
+        "body_text",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "created_at",
+    ]
+    exclude = ["body_html"]
+    change_list_template = "admin/tracker/dispatch/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Send selected emails again"))
+    def resend(self, request, queryset):
+        count = dispatch_service.resend(list(queryset))
+        self.message_user(
+            request, _("%(count)d emails will be sent at the next delivery.") % {"count": count}
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "preview-digest/",
+                self.admin_site.admin_view(self.preview_digest),
+                name="tracker_dispatch_preview_digest",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_digest(self, request):
+        """A department's digest for any date, as it would go out; nothing is sent."""
+        if not is_supervisor(request.user):
+            raise PermissionDenied
+        form = DigestPreviewForm(request.GET or None, initial={"date": timezone.localdate()})
+        preview = None
+        if form.is_valid():
+            subject, _text, html = preview_digest(
+                form.cleaned_data["department"], form.cleaned_data["date"]
+            )
+            preview = {"subject": subject, "html": html}
+        return TemplateResponse(
+            request,
+            "admin/tracker/dispatch/preview_digest.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Preview a digest"),
+                "opts": self.opts,
+                "form": form,
+                "preview": preview,
+            },
+        )

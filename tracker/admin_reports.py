@@ -1,0 +1,134 @@
+"""Recording a dated report (project status, task progress) from an object's admin page.
+
+The report goes through the app's service, so the admin and the API share one set
+of rules; reports are history, shown read-only beneath the object.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from .permissions import can_change
+
+
+class ReportHistoryInline(admin.TabularInline):
+    """A read-only history of reports: they are added through a service, never edited."""
+
+    extra = 0
+    can_delete = False
+    ordering = ["-reported_on", "-created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyReportAdmin(SimpleHistoryAdmin):
+    """Reports are history: listed and read, recorded from their object's page only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RecordReportAdmin:
+    """Mixin adding a "record a report" page to a ModelAdmin.
+
+    Subclasses set ``report_form_class`` (a plain form) and implement
+    ``record_report(obj, user, data)`` calling the service, and ``report_initial``.
+    """
+
+    report_form_class = None
+    report_button_label = gettext_lazy("Record progress")
+    change_form_template = "admin/tracker/report_change_form.html"
+
+    def report_initial(self, obj):
+        return {}
+
+    def record_report(self, obj, user, data):
+        raise NotImplementedError
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/report/",
+                self.admin_site.admin_view(self.report_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_report",
+            ),
+            *super().get_urls(),
+        ]
+
+    def report_url(self, obj):
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_report",
+            args=[obj.pk],
+            current_app=self.admin_site.name,
+        )
+
+    @admin.display(description=gettext_lazy("Report"))
+    def report_link(self, obj):
+        return format_html(
+            '<a class="report-link" href="{}">{}</a>',
+            self.report_url(obj),
+            self.report_button_label,
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and can_change(request.user, obj):
+            context["report_url"] = self.report_url(obj)
+            context["report_button_label"] = self.report_button_label
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def report_view(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        form = self.report_form_class(request.POST or None, initial=self.report_initial(obj))
+        if request.method == "POST" and form.is_valid():
+            try:
+                self.record_report(obj, request.user, form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                self.message_user(
+                    request,
+                    _("The report on “%(obj)s” was recorded.") % {"obj": obj},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse(
+                        f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                        args=[obj.pk],
+                        current_app=self.admin_site.name,
+                    )
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": self.report_button_label,
+            "subtitle": str(obj),
+            "opts": self.opts,
+            "original": obj,
+            "form": form,
+            "media": self.media + form.media,
+            "history": obj.updates.all()[:5],
+        }
+        return TemplateResponse(request, "admin/tracker/report_form.html", context)

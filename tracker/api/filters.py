@@ -1,0 +1,39 @@
+import django_filters
+from django.utils import timezone
+
+from ..choices import DUE_SOON_DAYS, Aspect
+from ..models import Department, KeyTask, WorkPoint
+
+
+class KeyTaskFilter(django_filters.FilterSet):
+    aspect = django_filters.ChoiceFilter(field_name="work_point__aspect", choices=Aspect.choices)
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Open and past deadline")
+    due_soon = django_filters.BooleanFilter(
+        method="filter_due_soon", label=f"Open and due within {DUE_SOON_DAYS} days"
+    )
+    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte")
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte")
+
+    class Meta:
+        model = KeyTask
+        fields = ["year", "aspect", "work_point", "lead_department", "status"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = queryset.overdue(timezone.localdate())
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+    def filter_due_soon(self, queryset, name, value):
+        soon = queryset.due_within(DUE_SOON_DAYS, timezone.localdate())
+        return soon if value else queryset.exclude(pk__in=soon.values("pk"))
+
+
+class DepartmentFilter(django_filters.FilterSet):
+    class Meta:
+        model = Department
+        fields = ["division", "has_liaison_section"]
+
+
+class WorkPointFilter(django_filters.FilterSet):
+    class Meta:
+        model = WorkPoint
+        fields = ["year", "aspect"]

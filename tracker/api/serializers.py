@@ -1,0 +1,122 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from config.rest.fields import LabelField, RelatedName
+
+from ..choices import TaskStatus
+from ..deadlines import days_left
+from ..models import Department, KeyTask, TaskUpdate, WorkPoint
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    division_name = serializers.CharField(source="division.name", read_only=True)
+
+    class Meta:
+        model = Department
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "division",
+            "division_name",
+            "has_liaison_section",
+            "email",
+        ]
+
+
+class WorkPointSerializer(serializers.ModelSerializer):
+    aspect_label = LabelField("aspect")
+
+    class Meta:
+        model = WorkPoint
+        fields = ["id", "year", "aspect", "aspect_label", "number", "title"]
+
+
+class TaskUpdateSerializer(serializers.ModelSerializer):
+    status_label = LabelField("status")
+    author_name = RelatedName("author.username")
+
+    class Meta:
+        model = TaskUpdate
+        fields = [
+            "id",
+            "reported_on",
+            "status",
+            "status_label",
+            "progress",
+            "note",
+            "author",
+            "author_name",
+            "created_at",
+        ]
+        read_only_fields = ["author", "created_at"]
+
+
+class KeyTaskSerializer(serializers.ModelSerializer):
+    work_point_title = serializers.CharField(source="work_point.title", read_only=True)
+    aspect = serializers.CharField(source="work_point.aspect", read_only=True)
+    aspect_label = serializers.CharField(source="work_point.get_aspect_display", read_only=True)
+    lead_department_name = serializers.CharField(
+        source="lead_department.short_name", read_only=True
+    )
+    supporting_department_names = serializers.SlugRelatedField(
+        source="supporting_departments", slug_field="short_name", many=True, read_only=True
+    )
+    status_label = LabelField("status")
+    is_overdue = serializers.SerializerMethodField()
+    days_left = serializers.SerializerMethodField(
+        help_text="Days until the deadline; negative when overdue; null once closed."
+    )
+    light = serializers.SerializerMethodField(
+        help_text="red: overdue; yellow: due within 14 days; green: on track; none: closed."
+    )
+    updates = TaskUpdateSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = KeyTask
+        fields = [
+            "id",
+            "code",
+            "year",
+            "title",
+            "description",
+            "work_point",
+            "work_point_title",
+            "aspect",
+            "aspect_label",
+            "lead_department",
+            "lead_department_name",
+            "supporting_departments",
+            "supporting_department_names",
+            "deadline",
+            "status",
+            "status_label",
+            "progress",
+            "completed_on",
+            "is_overdue",
+            "days_left",
+            "light",
+            "updates",
+        ]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_is_overdue(self, task):
+        return task.is_overdue(timezone.localdate())
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_days_left(self, task):
+        return days_left(task.deadline) if task.is_open else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=["red", "yellow", "green", "none"]))
+    def get_light(self, task):
+        return str(task.light())
+
+
+class TaskProgressSerializer(serializers.Serializer):
+    """A progress report, recorded through ``record_task_update``."""
+
+    reported_on = serializers.DateField()
+    status = serializers.ChoiceField(choices=TaskStatus.choices)
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,128 @@
+"""Key-task statistics for dashboards: totals, done, in progress, overdue, due soon."""
+
+import datetime
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, permissions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.rest.viewsets import CleanQueryMixin
+
+from ..choices import DUE_SOON_DAYS, OPEN_TASK_STATUSES, Aspect, TaskStatus
+from ..models import Department, KeyTask, WorkPoint
+from .filters import KeyTaskFilter
+
+
+def month_key(value):
+    return value.strftime("%Y-%m") if value else None
+
+
+GROUPINGS = {
+    "department": (
+        F("lead_department_id"),
+        lambda keys: dict(Department.objects.filter(pk__in=keys).values_list("pk", "short_name")),
+    ),
+    "aspect": (
+        F("work_point__aspect"),
+        lambda keys: {key: str(Aspect(key).label) for key in keys},
+    ),
+    "work_point": (
+        F("work_point_id"),
+        lambda keys: {
+            wp.pk: f"{wp.year}-{wp.number:02d} {wp.title}"
+            for wp in WorkPoint.objects.filter(pk__in=keys)
+        },
+    ),
+    "month": (TruncMonth("deadline"), lambda keys: {key: month_key(key) for key in keys}),
+}
+
+COUNTS = ["tasks", "done", "in_progress", "not_started", "cancelled", "overdue", "due_soon"]
+GROUP = inline_serializer(
+    "TaskStatsGroup",
+    {
+        "key": serializers.JSONField(allow_null=True, help_text="Id, code or YYYY-MM."),
+        "label": serializers.CharField(),
+        **{name: serializers.IntegerField() for name in COUNTS},
+    },
+)
+
+
+def counts(today):
+    is_open = Q(status__in=OPEN_TASK_STATUSES)
+    return {
+        "tasks": Count("pk"),
+        "done": Count("pk", filter=Q(status=TaskStatus.DONE)),
+        "in_progress": Count("pk", filter=Q(status=TaskStatus.IN_PROGRESS)),
+        "not_started": Count("pk", filter=Q(status=TaskStatus.NOT_STARTED)),
+        "cancelled": Count("pk", filter=Q(status=TaskStatus.CANCELLED)),
+        "overdue": Count("pk", filter=is_open & Q(deadline__lt=today)),
+        "due_soon": Count(
+            "pk",
+            filter=is_open
+            & Q(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)),
+        ),
+    }
+
+
+class TaskStatsView(CleanQueryMixin, APIView):
+    """Key tasks per group: how many, done, in progress, overdue, due within 14 days."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("group_by", enum=list(GROUPINGS), required=True),
+            *[
+                OpenApiParameter(name, str, description="As on the task list.")
+                for name in KeyTaskFilter.base_filters
+            ],
+        ],
+        responses=inline_serializer(
+            "TaskStats",
+            {
+                "group_by": serializers.CharField(),
+                "groups": GROUP.__class__(many=True),
+                "total": GROUP,
+            },
+        ),
+    )
+    def get(self, request):
+        group_by = request.query_params.get("group_by")
+        if group_by not in GROUPINGS:
+            raise exceptions.ValidationError(
+                {"group_by": _("Choose one of: %(choices)s") % {"choices": ", ".join(GROUPINGS)}}
+            )
+        filterset = KeyTaskFilter(request.query_params, queryset=KeyTask.objects.all())
+        if not filterset.is_valid():
+            raise exceptions.ValidationError(filterset.errors)
+        tasks = filterset.qs
+        sums = counts(timezone.localdate())
+        expression, label = GROUPINGS[group_by]
+        rows = list(
+            tasks.annotate(group_key=expression)
+            .values("group_key")
+            .annotate(**sums)
+            .order_by("-overdue", "group_key")
+        )
+        labels = label([row["group_key"] for row in rows if row["group_key"] is not None])
+        groups = [
+            {
+                "key": month_key(row["group_key"]) if group_by == "month" else row["group_key"],
+                "label": labels.get(row["group_key"], _("Not set")),
+                **{name: row[name] for name in sums},
+            }
+            for row in rows
+        ]
+        total = tasks.aggregate(**sums)
+        return Response(
+            {
+                "group_by": group_by,
+                "groups": groups,
+                "total": {"key": None, "label": _("Total"), **total},
+            }
+        )

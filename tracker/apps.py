@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrackerConfig(AppConfig):
+    name = "tracker"
+    verbose_name = _("Departments and key tasks")
+
+    def ready(self):
+        from .api import schema  # noqa: F401  (registers the token scheme with the schema)

@@ -1,0 +1,211 @@
+"""Excel ledgers (台账): the widgets and base resource shared by every import and export.
+
+Cells read the way officials write them: departments and places by name, stages and
+statuses by their Chinese (or English) label, dates as 2023-06-30 or as Excel dates,
+yes/no as 是/否. An import checks every row and applies all of them or none.
+"""
+
+import datetime
+
+from django.core.exceptions import MultipleObjectsReturned, ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from import_export import resources, widgets
+
+from .permissions import can_assign, can_change
+
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+
+
+def labels_in_every_language(label):
+    texts = set()
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            texts.add(str(label).strip().casefold())
+    return texts
+
+
+class TextWidget(widgets.Widget):
+    """Text; an empty cell is an empty text, never a missing value."""
+
+    def clean(self, value, row=None, **kwargs):
+        return "" if value is None else str(value).strip()
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """A choice written as its label ("开工在建"); its stored value is accepted too."""
+
+    def __init__(self, choices, **kwargs):
+        self.choices = choices
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return ""
+        text = str(value).strip().casefold()
+        for member in self.choices:
+            if text == member.value or text in labels_in_every_language(member.label):
+                return member.value
+        raise ValueError(
+            _("“%(value)s” is not one of: %(choices)s")
+            % {"value": value, "choices": "、".join(str(m.label) for m in self.choices)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return str(self.choices(value).label) if value else ""
+
+
+class LedgerDateWidget(widgets.Widget):
+    """A date as text (2023-06-30, 2023/6/30, 2023年6月30日) or as an Excel date cell."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value).strip()
+        for date_format in DATE_FORMATS:
+            try:
+                return datetime.datetime.strptime(text, date_format).date()
+            except ValueError:
+                continue
+        raise ValueError(_("“%(value)s” is not a date; write it as 2023-06-30.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class YesNoWidget(widgets.Widget):
+    YES = {"是", "yes", "y", "true", "1", "✓"}
+    NO = {"否", "no", "n", "false", "0", ""}
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip().casefold()
+        if text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise ValueError(_("“%(value)s” is neither 是 nor 否.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return _("yes") if value else _("no")
+
+
+class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
+    """A related object written by its name, with a clear message when there is none."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        try:
+            return super().clean(str(value).strip(), row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(
+                _("There is no %(model)s named “%(value)s”.")
+                % {"model": self.model._meta.verbose_name, "value": value}
+            ) from None
+        except MultipleObjectsReturned:
+            raise ValueError(
+                _("More than one %(model)s is named “%(value)s”.")
+                % {"model": self.model._meta.verbose_name, "value": value}
+            ) from None
+
+
+class NamedManyToManyWidget(widgets.ManyToManyWidget):
+    """Several related objects by name, separated by 、 or a comma."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return self.model.objects.none()
+        names = [n.strip() for n in str(value).replace("，", "、").replace(",", "、").split("、")]
+        names = [n for n in names if n]
+        found = self.model.objects.filter(**{f"{self.field}__in": names})
+        missing = set(names) - {getattr(obj, self.field) for obj in found}
+        if missing:
+            raise ValueError(
+                _("There is no %(model)s named “%(value)s”.")
+                % {"model": self.model._meta.verbose_name, "value": "、".join(sorted(missing))}
+            )
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return "、".join(getattr(related, self.field) for related in value.all()) if value else ""
+
+
+class LedgerResource(resources.ModelResource):
+    """Base of the tracker's ledgers: headers in the user's language, all rows or none.
+
+    Subclasses declare their fields (attribute and widget; the column is named by
+    the model field's verbose name), name the owner field (``owner_field``) for department checks,
+    and save through their app's service (``save_with_service``).
+    """
+
+    owner_field = None
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Each column is named by its model field's verbose name, in the user's language.
+        model_options = self._meta.model._meta
+        for field in self.fields.values():
+            field.column_name = str(model_options.get_field(field.attribute).verbose_name)
+
+    def expected_headers(self):
+        return [field.column_name for field in self.get_import_fields()]
+
+    def before_import(self, dataset, **kwargs):
+        if not dataset.headers or dataset.height == 0:
+            raise ValueError(_("The file has no rows to import."))
+        headers = [str(header).strip() for header in dataset.headers if header]
+        missing = [header for header in self.expected_headers() if header not in headers]
+        if missing:
+            raise ValueError(
+                _("The file lacks these columns: %(columns)s. Export the ledger to see them.")
+                % {"columns": "、".join(missing)}
+            )
+        super().before_import(dataset, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        user = kwargs.get("user")
+        stored = type(instance).objects.filter(pk=instance.pk).first() if instance.pk else None
+        if user is not None and stored is not None and not can_change(user, stored):
+            raise ValidationError(
+                {self.owner_field: _("This record belongs to another department.")}
+            )
+        super().import_instance(instance, row, **kwargs)
+        if user is not None and not can_assign(user, getattr(instance, self.owner_field, None)):
+            raise ValidationError(
+                {self.owner_field: _("You may only import records of your own department.")}
+            )
+
+    def do_instance_save(self, instance, is_create):
+        self.save_with_service(instance)
+
+    def save_with_service(self, instance):
+        raise NotImplementedError
+
+    def import_row(self, row, instance_loader, **kwargs):
+        """Name each error by its column, as the user sees it in the file."""
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        error = row_result.validation_error
+        if error is not None and hasattr(error, "error_dict"):
+            columns = {f.attribute: f.column_name for f in self.get_import_fields()}
+            row_result.validation_error = ValidationError(
+                {columns.get(key, key): value for key, value in error.error_dict.items()}
+            )
+        return row_result
+
+    def import_data(self, dataset, **kwargs):
+        # A bad row anywhere rolls back every row: a ledger goes in whole or not at all.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, **kwargs)

@@ -1,0 +1,177 @@
+"""Every state change of the tracker app: one function, one transaction."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import roles
+from .choices import TaskStatus
+from .models import ApiToken, KeyTask, Official, TaskUpdate
+
+
+def validate_report_date(reported_on, latest_reported_on, *, today=None):
+    """A report is dated no later than today and no earlier than the latest one.
+
+    History is append-only, so a back-dated report would silently become the
+    "current" state while a newer one exists; a correction is a new, later entry.
+    """
+    today = today or timezone.localdate()
+    if reported_on > today:
+        raise ValidationError({"reported_on": _("A report cannot be dated in the future.")})
+    if latest_reported_on is not None and reported_on < latest_reported_on:
+        raise ValidationError(
+            {
+                "reported_on": _(
+                    "A report cannot be dated before the latest one (%(date)s); "
+                    "record a correction as a new report."
+                )
+                % {"date": latest_reported_on.isoformat()}
+            }
+        )
+
+
+@transaction.atomic
+def save_key_task(task, *, supporting_departments=None):
+    """Validate and save a key task (new or changed), with its supporting departments."""
+    task.full_clean()
+    task.save()
+    if supporting_departments is not None:
+        lead_id = task.lead_department_id
+        if any(department.pk == lead_id for department in supporting_departments):
+            raise ValidationError(
+                {"supporting_departments": _("The lead department cannot also support the task.")}
+            )
+        task.supporting_departments.set(supporting_departments)
+    return task
+
+
+@transaction.atomic
+def record_task_update(*, task, reported_on, status, progress, note="", author=None, today=None):
+    """Add a progress report to a key task and make it the task's current state."""
+    task = KeyTask.objects.select_for_update().get(pk=task.pk)
+    latest = task.updates.order_by("-reported_on").values_list("reported_on", flat=True).first()
+    validate_report_date(reported_on, latest, today=today)
+
+    if status == TaskStatus.DONE:
+        progress = 100 if progress is None else progress
+    update = TaskUpdate(
+        task=task,
+        reported_on=reported_on,
+        status=status,
+        progress=progress,
+        note=note,
+        author=author,
+    )
+    update.full_clean()
+
+    task.status = status
+    task.progress = progress
+    task.completed_on = reported_on if status == TaskStatus.DONE else None
+    task.full_clean()
+    task.save(update_fields=["status", "progress", "completed_on"])
+    update.save()
+    return update
+
+
+@transaction.atomic
+def complete_tasks(*, tasks, completed_on, author=None, note="", today=None):
+    """Mark several tasks done on one date: each gets its report; all or none."""
+    completed = []
+    for task in tasks:
+        if task.status == TaskStatus.DONE:
+            continue
+        record_task_update(
+            task=task,
+            reported_on=completed_on,
+            status=TaskStatus.DONE,
+            progress=100,
+            note=note,
+            author=author,
+            today=today,
+        )
+        completed.append(task)
+    return completed
+
+
+def sync_role(official):
+    """Put the official's user in the group of their role, and only that one."""
+    supervisors, _ = Group.objects.get_or_create(name=roles.SUPERVISORS)
+    officials, _ = Group.objects.get_or_create(name=roles.OFFICIALS)
+    user = official.user
+    user.groups.remove(officials if official.is_supervisor else supervisors)
+    user.groups.add(supervisors if official.is_supervisor else officials)
+
+
+@transaction.atomic
+def save_official(official):
+    """Validate and save an official's profile, keeping their role's group in step."""
+    official.full_clean()
+    official.save()
+    sync_role(official)
+    return official
+
+
+@transaction.atomic
+def create_official(
+    *,
+    username,
+    password,
+    department,
+    full_name="",
+    email="",
+    phone="",
+    is_supervisor=False,
+    receives_digest=True,
+    is_demo=False,
+):
+    """Create a login for an official of a department (or a supervisor), ready to use."""
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": _("This username is already taken.")})
+    user = User(username=username, first_name=full_name, email=email, is_staff=True)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    official = Official(
+        user=user,
+        department=department,
+        phone=phone,
+        is_supervisor=is_supervisor,
+        receives_digest=receives_digest,
+        is_demo=is_demo,
+    )
+    return save_official(official)
+
+
+def token_digest(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_api_token(*, name, user, scope, created_by=None):
+    """Create a token; returns (token, key). The key is never stored, only its digest."""
+    key = secrets.token_urlsafe(32)
+    token = ApiToken(
+        name=name,
+        user=user,
+        scope=scope,
+        prefix=key[:8],
+        digest=token_digest(key),
+        created_by=created_by,
+    )
+    token.full_clean()
+    token.save()
+    return token, key
+
+
+@transaction.atomic
+def revoke_api_tokens(tokens):
+    return ApiToken.objects.filter(pk__in=[t.pk for t in tokens], revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
