@@ -9,6 +9,7 @@ services. ``DATABASE_URL``, ``REDIS_URL`` and ``EMAIL_URL`` switch to the real o
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,12 +20,47 @@ env = environ.Env()
 VAR_DIR = Path(env.str("TRACKER_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY",
-    default="insecure-development-key-only-for-the-embedded-default",
+# TRACKER_ENV=production turns the embedded defaults off: DEBUG off, a secret key and the
+# allowed hosts must come from the environment, cookies are secure and HSTS is sent.
+TRACKER_ENV = env.str("TRACKER_ENV", default="development")
+if TRACKER_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(
+        f"TRACKER_ENV must be 'development' or 'production', not {TRACKER_ENV!r}."
+    )
+PRODUCTION = TRACKER_ENV == "production"
+
+
+def required_in_production(name, value):
+    if PRODUCTION and not value:
+        raise ImproperlyConfigured(
+            f"{name} must be set when TRACKER_ENV=production (see .env.example and "
+            "docs/deployment.md)."
+        )
+    return value
+
+
+DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
+SECRET_KEY = required_in_production("DJANGO_SECRET_KEY", env.str("DJANGO_SECRET_KEY", default=""))
+if not SECRET_KEY:
+    SECRET_KEY = "insecure-development-key-only-for-the-embedded-default"
+ALLOWED_HOSTS = required_in_production(
+    "DJANGO_ALLOWED_HOSTS",
+    env.list("DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost"]),
 )
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+# Behind a TLS-terminating proxy (nginx, a load balancer): trust its X-Forwarded-Proto.
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env.bool("DJANGO_USE_X_FORWARDED_HOST", default=False)
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=PRODUCTION)
+# The health check answers over plain HTTP too, for container and load-balancer probes.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -50,6 +86,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the web process itself, compressed and cached forever in production.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,7 +142,19 @@ TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
+if not PRODUCTION:
+    # Where `collectstatic` would write; whitenoise looks for it even when unused.
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed names need `collectstatic` first, which the image runs at build time.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
@@ -118,13 +168,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Emails: EMAIL_URL (smtp://user:password@host:port) selects an SMTP server;
-# without it every email is written as a file to var/mail/ for reading.
-if env.str("EMAIL_URL", default=""):
+# Emails: EMAIL_URL (smtp://user:password@host:port) selects an SMTP server; without it
+# (allowed only in development) every email is written as a file to var/mail/ for reading.
+if required_in_production("EMAIL_URL", env.str("EMAIL_URL", default="")):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tracker@localhost")
 # Links in emails point here.
 SITE_BASE_URL = env.str("SITE_BASE_URL", default="http://127.0.0.1:8000")
@@ -134,6 +185,13 @@ TRACKER_ESCALATE_AFTER_DAYS = env.int("TRACKER_ESCALATE_AFTER_DAYS", default=7)
 TRACKER_HEADS_UP_DAYS = env.int("TRACKER_HEADS_UP_DAYS", default=3)
 TRACKER_DIGEST_HORIZON_DAYS = env.int("TRACKER_DIGEST_HORIZON_DAYS", default=14)
 TRACKER_DIGEST_SKIP_EMPTY = env.bool("TRACKER_DIGEST_SKIP_EMPTY", default=True)
+# A send claimed longer ago than this belongs to a worker that died while sending; another
+# worker may take it over. Keep it well above EMAIL_TIMEOUT.
+TRACKER_DISPATCH_CLAIM_SECONDS = env.int("TRACKER_DISPATCH_CLAIM_SECONDS", default=600)
+# /healthz reports the scheduler as down when celery beat has not ticked for this long.
+TRACKER_SCHEDULER_MAX_SILENCE_SECONDS = env.int(
+    "TRACKER_SCHEDULER_MAX_SILENCE_SECONDS", default=180
+)
 
 # Celery: Redis when REDIS_URL is set; otherwise Kombu's filesystem transport,
 # which lets a worker and beat on one laptop talk through folders under var/.
@@ -155,8 +213,10 @@ else:
 CELERY_TIMEZONE = TIME_ZONE
 # Schedules live in the database, editable by supervisors in the admin (django-celery-beat);
 # tracker's migrations install the defaults.
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "tracker.scheduler:HeartbeatScheduler"
 CELERY_TASK_ACKS_LATE = True
+# Worker and beat log through LOGGING above, one line per event, like the web process.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # Reminders and digests collect deadlines from these sources (tracker never imports
@@ -220,9 +280,22 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Logs go to stdout, one line per event (JSON in production, so that a log collector can
+# read tracebacks and all; plain text on a laptop).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "formatters": {
+        "json": {"()": "config.logging.JsonLineFormatter"},
+        "text": {"()": "config.logging.TextLineFormatter"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

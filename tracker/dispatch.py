@@ -21,8 +21,11 @@ logger = logging.getLogger(__name__)
 
 # Minutes to wait before the next attempt, by the number of attempts made so far.
 BACKOFF_MINUTES = [1, 5, 15, 60, 180, 360]
-# A claim older than this is taken to belong to a worker that died while sending.
-CLAIM_LEASE = datetime.timedelta(minutes=10)
+
+
+def claim_lease():
+    """A claim older than this belongs to a worker that died while sending."""
+    return datetime.timedelta(seconds=settings.TRACKER_DISPATCH_CLAIM_SECONDS)
 
 
 def backoff(attempts):
@@ -47,7 +50,7 @@ def queue(*, kind, subject_key, recipient, period, subject, body_text, body_html
 def claimable(now):
     return Q(
         status__in=[Dispatch.Status.PENDING, Dispatch.Status.FAILED], next_attempt_at__lte=now
-    ) | Q(status=Dispatch.Status.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+    ) | Q(status=Dispatch.Status.SENDING, claimed_at__lt=now - claim_lease())
 
 
 def claim(dispatch_id, now):

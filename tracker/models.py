@@ -391,3 +391,17 @@ class Dispatch(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient} ({self.period})"
+
+
+class Heartbeat(models.Model):
+    """When a long-running process (celery beat) last showed it was alive, for /healthz."""
+
+    process = models.CharField(_("process"), max_length=32, primary_key=True)
+    beat_at = models.DateTimeField(_("last seen at"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return f"{self.process} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"

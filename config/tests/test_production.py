@@ -1,0 +1,184 @@
+"""Production settings, the health check and one-line logs."""
+
+import datetime
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from tracker.models import Heartbeat
+
+from .stack import ROOT, example_environment
+
+
+def manage(tmp_path, *args, **env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "TRACKER_", "EMAIL_", "DATABASE_", "REDIS_"))
+    }
+    clean.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        TRACKER_VAR_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **env,
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+
+
+def test_the_example_production_environment_passes_the_deployment_checks(tmp_path):
+    result = manage(
+        tmp_path, "check", "--deploy", "--fail-level", "WARNING", **example_environment()
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues (0 silenced)" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "EMAIL_URL"])
+def test_production_refuses_to_start_without_a_required_setting(tmp_path, missing):
+    env = example_environment()
+    del env[missing]
+    result = manage(tmp_path, "check", **env)
+    assert result.returncode != 0
+    assert f"{missing} must be set when TRACKER_ENV=production" in result.stderr
+
+
+def test_an_unknown_mode_is_refused(tmp_path):
+    result = manage(tmp_path, "check", TRACKER_ENV="prod")
+    assert result.returncode != 0
+    assert "TRACKER_ENV must be 'development' or 'production'" in result.stderr
+
+
+def test_development_needs_no_variables_and_keeps_debug_on(tmp_path):
+    result = manage(tmp_path, "check", "--deploy")
+    assert result.returncode == 0
+    assert "security.W018" in result.stderr  # DEBUG on: --deploy says so, as it should
+
+
+def variables_read_by_the_code():
+    pattern = re.compile(
+        r"""(?:env(?:\.\w+)?\(\s*|os\.environ\.get\(\s*|required_in_production\(\s*)"([A-Z][A-Z0-9_]+)\""""
+    )
+    names = set()
+    for path in [*ROOT.glob("config/*.py"), *ROOT.glob("*/settings*.py")]:
+        names |= set(pattern.findall(path.read_text()))
+    return names
+
+
+def test_every_setting_the_code_reads_is_documented_in_the_example_environment():
+    names = variables_read_by_the_code()
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "GUNICORN_BIND", "EMAIL_URL"} <= names
+    documented = set(
+        re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M)
+    )
+    assert names - documented == set()
+
+
+def test_logs_are_one_json_line_per_event_even_with_a_traceback():
+    from config.logging import JsonLineFormatter, TextLineFormatter
+
+    try:
+        raise ZeroDivisionError("division by zero")
+    except ZeroDivisionError:
+        record = logging.getLogger("tracker.test").makeRecord(
+            "tracker.test",
+            logging.ERROR,
+            __file__,
+            1,
+            "发送失败 %s",
+            ("a@example.gov",),
+            sys.exc_info(),
+            extra={"dispatch": 7},
+        )
+    line = JsonLineFormatter().format(record)
+    assert "\n" not in line
+    event = json.loads(line)
+    assert event["message"] == "发送失败 a@example.gov" and event["level"] == "ERROR"
+    assert "ZeroDivisionError" in event["exception"] and event["dispatch"] == 7
+    text = TextLineFormatter().format(record)
+    assert "\n" not in text and "ZeroDivisionError" in text
+
+
+@pytest.fixture
+def beat_seen(db):
+    def seen(seconds_ago):
+        Heartbeat.objects.update_or_create(
+            process="celery-beat",
+            defaults={"beat_at": timezone.now() - datetime.timedelta(seconds=seconds_ago)},
+        )
+
+    return seen
+
+
+def test_healthz_answers_200_when_everything_answers(client, beat_seen):
+    beat_seen(10)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["scheduler"].startswith("ok")
+
+
+def test_healthz_says_when_the_scheduler_never_ran(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert (
+        response.json()["checks"]["scheduler"] == "error: RuntimeError: celery beat has never run"
+    )
+    assert response.json()["checks"]["database"] == "ok"
+
+
+def test_healthz_says_when_the_scheduler_went_silent(client, beat_seen, settings):
+    settings.TRACKER_SCHEDULER_MAX_SILENCE_SECONDS = 180
+    beat_seen(600)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "celery beat last seen 600 s ago" in response.json()["checks"]["scheduler"]
+
+
+def test_healthz_says_when_redis_does_not_answer(client, beat_seen, settings):
+    beat_seen(10)
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["redis"].startswith("error: ConnectionError")
+    assert checks["database"] == "ok" and checks["scheduler"].startswith("ok")
+
+
+def test_health_command_exits_non_zero_when_unhealthy(beat_seen, capsys):
+    beat_seen(10)
+    call_command("health", "--check", "scheduler")
+    assert "scheduler: ok" in capsys.readouterr().out
+    Heartbeat.objects.all().delete()
+    with pytest.raises(CommandError):
+        call_command("health", "--check", "scheduler")
+
+
+def test_the_scheduler_records_its_heartbeat_as_it_ticks(db):
+    from config.celery import app
+    from tracker.scheduler import HeartbeatScheduler
+
+    scheduler = HeartbeatScheduler(app=app)
+    scheduler.tick()
+    first = Heartbeat.objects.get(process="celery-beat").beat_at
+    assert timezone.now() - first < datetime.timedelta(seconds=5)
+    scheduler.tick()  # within heartbeat_every: no second write
+    assert Heartbeat.objects.get(process="celery-beat").beat_at == first
+
+
+def test_healthz_can_check_a_subset_for_load_balancers(client, db):
+    response = client.get("/healthz", {"only": "database"})  # beat never ran: not asked
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok"}
+    assert client.get("/healthz", {"only": "disk"}).status_code == 400
