@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format setup migrate seed clean
+.PHONY: run test lint format setup migrate seed clean bench-data bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,17 @@ lint: setup
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The benchmark (docs/benchmarks.md): fill a PostgreSQL database, then measure against it.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker_bench
+
+bench-data: setup
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py generate_load_data \
+		--projects 100000 --updates-per-project 10 --tasks 10000
+
+bench: setup
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "regions",
     "tracker",
     "projects",
+    # The overview dashboard: a page over the public REST API.
+    "dashboard",
     # Seed data: the one place that knows every app.
     "fixtures",
 ]
@@ -100,6 +102,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+LOGIN_URL = "admin:login"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -185,6 +188,12 @@ TRACKER_ESCALATE_AFTER_DAYS = env.int("TRACKER_ESCALATE_AFTER_DAYS", default=7)
 TRACKER_HEADS_UP_DAYS = env.int("TRACKER_HEADS_UP_DAYS", default=3)
 TRACKER_DIGEST_HORIZON_DAYS = env.int("TRACKER_DIGEST_HORIZON_DAYS", default=14)
 TRACKER_DIGEST_SKIP_EMPTY = env.bool("TRACKER_DIGEST_SKIP_EMPTY", default=True)
+# An email lists at most this many items per section, most urgent first, and counts the
+# rest with a link to them all; the city-wide emails this many per department.
+TRACKER_EMAIL_ROWS = env.int("TRACKER_EMAIL_ROWS", default=20)
+TRACKER_CITY_EMAIL_ROWS_PER_DEPARTMENT = env.int(
+    "TRACKER_CITY_EMAIL_ROWS_PER_DEPARTMENT", default=5
+)
 # A send claimed longer ago than this belongs to a worker that died while sending; another
 # worker may take it over. Keep it well above EMAIL_TIMEOUT.
 TRACKER_DISPATCH_CLAIM_SECONDS = env.int("TRACKER_DISPATCH_CLAIM_SECONDS", default=600)

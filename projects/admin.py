@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin_lists import LargeListAdmin
 from tracker.admin import LedgerAdmin
 from tracker.admin_reports import ReadOnlyReportAdmin, RecordReportAdmin, ReportHistoryInline
 from tracker.admin_scoping import DepartmentScopedAdmin
@@ -44,7 +45,9 @@ class ProjectStatusForm(forms.Form):
 
 
 @admin.register(Project)
-class ProjectAdmin(DepartmentScopedAdmin, RecordReportAdmin, LedgerAdmin, SimpleHistoryAdmin):
+class ProjectAdmin(
+    LargeListAdmin, DepartmentScopedAdmin, RecordReportAdmin, LedgerAdmin, SimpleHistoryAdmin
+):
     owner_field = "responsible_department"
     save_service = staticmethod(services.save_project)
     resource_classes = [ProjectResource]

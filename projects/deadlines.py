@@ -7,7 +7,7 @@ under construction owes production by its planned production date.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tracker.deadline_sources import DeadlineItem
+from tracker.deadline_sources import ChangePaths, DeadlineItem
 
 from .choices import Stage
 from .models import Project
@@ -26,6 +26,15 @@ MILESTONES = [
 
 
 class MilestoneDeadlines:
+    plural = _("project milestones")
+    change_path = ChangePaths("admin:projects_project_change")
+
+    def overdue_list_path(self, department_id):
+        changelist = reverse("admin:projects_project_changelist")
+        return (
+            f"{changelist}?responsible_department__id__exact={department_id}&milestone_overdue=yes"
+        )
+
     def item(self, project, prefix, label, planned, completed_on=None):
         return DeadlineItem(
             key=f"{prefix}:{project.pk}",
@@ -34,14 +43,15 @@ class MilestoneDeadlines:
             title=project.name,
             department_id=project.responsible_department_id,
             due_on=getattr(project, planned),
-            admin_path=reverse("admin:projects_project_change", args=[project.pk]),
+            admin_path=self.change_path(project.pk),
             completed_on=completed_on,
         )
 
     def open_items(self, due_by):
         for prefix, label, stage, planned, _actual in MILESTONES:
             projects = Project.objects.filter(stage=stage, **{f"{planned}__lte": due_by})
-            for project in projects.iterator():
+            fields = ["pk", "code", "name", "responsible_department_id", planned]
+            for project in projects.only(*fields).iterator():
                 yield self.item(project, prefix, label, planned)
 
     def completed_items(self, start, end):

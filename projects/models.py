@@ -4,7 +4,7 @@ import itertools
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -62,7 +62,10 @@ class ProjectQuerySet(models.QuerySet):
         return self.milestone_due_by(today - datetime.timedelta(days=1))
 
     def with_last_report(self):
-        return self.annotate(last_reported_on=Max("updates__reported_on"))
+        # A correlated subquery, not Max() over a join: PostgreSQL evaluates it only for
+        # the rows of the page shown, where a join would aggregate every report first.
+        latest = ProjectUpdate.objects.filter(project=OuterRef("pk")).order_by("-reported_on")
+        return self.annotate(last_reported_on=Subquery(latest.values("reported_on")[:1]))
 
 
 class Project(models.Model):
@@ -135,7 +138,12 @@ class Project(models.Model):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["-year", "code"]
-        indexes = [models.Index(fields=["year", "stage"], name="project_year_stage")]
+        indexes = [
+            models.Index(fields=["year", "stage"], name="project_year_stage"),
+            # The lists' default order; with the id included, a page of ids is read from
+            # the index alone (see config.rest.pagination).
+            models.Index(fields=["-year", "code"], include=["id"], name="project_list_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(total_investment__gte=0),

@@ -13,6 +13,8 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin_lists import LargeListAdmin
+
 from . import dispatch as dispatch_service
 from . import services
 from .admin_filters import TaskDueSoonFilter, TaskOverdueFilter
@@ -154,7 +156,9 @@ class MarkDoneForm(forms.Form):
 
 
 @admin.register(KeyTask)
-class KeyTaskAdmin(DepartmentScopedAdmin, RecordReportAdmin, LedgerAdmin, SimpleHistoryAdmin):
+class KeyTaskAdmin(
+    LargeListAdmin, DepartmentScopedAdmin, RecordReportAdmin, LedgerAdmin, SimpleHistoryAdmin
+):
     form = KeyTaskForm
     owner_field = "lead_department"
     save_service = staticmethod(services.save_key_task)

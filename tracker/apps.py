@@ -7,4 +7,8 @@ class TrackerConfig(AppConfig):
     verbose_name = _("Departments and key tasks")
 
     def ready(self):
+        from config.search import register_lookups
+
         from .api import schema  # noqa: F401  (registers the token scheme with the schema)
+
+        register_lookups()

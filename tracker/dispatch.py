@@ -10,9 +10,9 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from .models import Dispatch
@@ -32,19 +32,28 @@ def backoff(attempts):
     return datetime.timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
 
 
-def queue(*, kind, subject_key, recipient, period, subject, body_text, body_html=""):
-    """Record an email to send; returns (dispatch, created). Queuing it again is a no-op."""
-    key = {"kind": kind, "subject_key": subject_key, "recipient": recipient, "period": period}
-    existing = Dispatch.objects.filter(**key).first()
-    if existing:
-        return existing, False
-    try:
-        with transaction.atomic():
-            return Dispatch.objects.create(
-                **key, subject=subject[:255], body_text=body_text, body_html=body_html
-            ), True
-    except IntegrityError:  # another process queued it at the same moment
-        return Dispatch.objects.get(**key), False
+def queue(*, kind, subject_key, recipients, period, subject, body_text, body_html=""):
+    """Record one email to each recipient; returns their dispatches, old and new alike.
+
+    Queuing again is a no-op: the unique key (kind, subject, recipient, period) keeps
+    the row that is already there, whoever queued it, even at the same moment.
+    """
+    key = {"kind": kind, "subject_key": subject_key, "period": period}
+    Dispatch.objects.bulk_create(
+        [
+            Dispatch(
+                **key,
+                recipient=recipient,
+                subject=subject[:255],
+                body_text=body_text,
+                body_html=body_html,
+            )
+            for recipient in recipients
+        ],
+        ignore_conflicts=True,
+    )
+    found = {d.recipient: d for d in Dispatch.objects.filter(**key, recipient__in=recipients)}
+    return [found[recipient] for recipient in recipients]
 
 
 def claimable(now):
@@ -54,32 +63,53 @@ def claimable(now):
 
 
 def claim(dispatch_id, now):
-    """Take a row for sending; True for the one process that wins it."""
-    return bool(
-        Dispatch.objects.filter(claimable(now), pk=dispatch_id).update(
-            status=Dispatch.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    """Take one row for sending; True for the one process that wins it."""
+    return bool(claim_rows(Dispatch.objects.filter(pk=dispatch_id), now))
+
+
+def claim_rows(candidates, now):
+    """Take the claimable rows among ``candidates``; returns the ones this process won.
+
+    The UPDATE only touches rows still claimable, so of two processes only one wins a
+    row (on PostgreSQL the first also skips rows the other has locked, and neither waits).
+    """
+    claimed_at = timezone.now() if now is None else now
+    with transaction.atomic():
+        ids = list(
+            candidates.filter(claimable(claimed_at))
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
         )
-    )
+        won = Dispatch.objects.filter(claimable(claimed_at), pk__in=ids).update(
+            status=Dispatch.Status.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1
+        )
+        if not won:
+            return []
+        return list(
+            Dispatch.objects.filter(
+                pk__in=ids, status=Dispatch.Status.SENDING, claimed_at=claimed_at
+            ).order_by("created_at")
+        )
 
 
-def superseded(dispatch):
-    return Dispatch.objects.filter(
-        kind=dispatch.kind,
-        subject_key=dispatch.subject_key,
-        recipient=dispatch.recipient,
-        period__gt=dispatch.period,
-    ).exists()
+def superseded_among(dispatches):
+    """The ids of those for which a newer email of the same kind, about the same thing,
+    to the same recipient has been queued since: it says all they would, and more."""
+    newest = {
+        (row["kind"], row["subject_key"], row["recipient"]): row["latest"]
+        for row in Dispatch.objects.filter(
+            kind__in={d.kind for d in dispatches},
+            subject_key__in={d.subject_key for d in dispatches},
+            recipient__in={d.recipient for d in dispatches},
+        )
+        .values("kind", "subject_key", "recipient")
+        .annotate(latest=Max("period"))
+    }
+    return {d.pk for d in dispatches if newest[(d.kind, d.subject_key, d.recipient)] > d.period}
 
 
-def deliver(dispatch_id, *, now=None, connection=None):
-    """Send one queued email if this process wins it. Returns its status afterwards."""
-    now = now or timezone.now()
-    if not claim(dispatch_id, now):
-        return Dispatch.objects.values_list("status", flat=True).get(pk=dispatch_id)
-    dispatch = Dispatch.objects.get(pk=dispatch_id)
-    if superseded(dispatch):
-        Dispatch.objects.filter(pk=dispatch.pk).update(status=Dispatch.Status.SUPERSEDED)
-        return Dispatch.Status.SUPERSEDED
+def send(dispatch, *, now, connection):
+    """Send one claimed email; records and returns how it went."""
     message = EmailMultiAlternatives(
         subject=dispatch.subject,
         body=dispatch.body_text,
@@ -106,17 +136,52 @@ def deliver(dispatch_id, *, now=None, connection=None):
     return Dispatch.Status.SENT
 
 
+BATCH = 200
+
+
 def deliver_due(*, now=None):
-    """Deliver every queued or failed email whose time has come. Returns counts by status."""
+    """Deliver every queued or failed email whose time has come. Returns counts by status.
+
+    Rows are claimed a batch at a time (a claim is a few queries, not a few per email),
+    and one SMTP connection serves the whole run (a new one per email costs more than
+    the email); after a failure it is reopened, so one bad send does not fail the rest.
+    """
     now = now or timezone.now()
     counts = {}
-    due = (
-        Dispatch.objects.filter(claimable(now)).order_by("created_at").values_list("pk", flat=True)
-    )
-    for dispatch_id in due.iterator():
-        status = deliver(dispatch_id, now=now)
-        counts[status] = counts.get(status, 0) + 1
+    connection = get_connection()
+    reopen(connection)
+    try:
+        while True:
+            due = Dispatch.objects.filter(
+                pk__in=Dispatch.objects.filter(claimable(now))
+                .order_by("created_at")
+                .values("pk")[:BATCH]
+            )
+            batch = claim_rows(due, now)
+            if not batch:
+                break
+            stale = superseded_among(batch)
+            if stale:
+                Dispatch.objects.filter(pk__in=stale).update(status=Dispatch.Status.SUPERSEDED)
+            for dispatch in batch:
+                if dispatch.pk in stale:
+                    status = Dispatch.Status.SUPERSEDED
+                else:
+                    status = send(dispatch, now=now, connection=connection)
+                    if status == Dispatch.Status.FAILED:
+                        reopen(connection)
+                counts[status] = counts.get(status, 0) + 1
+    finally:
+        connection.close()
     return counts
+
+
+def reopen(connection):
+    connection.close()
+    try:
+        connection.open()
+    except Exception as error:  # the next send records the error on its own dispatch
+        logger.warning("could not connect to the mail server: %s", error)
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 
 from . import dispatch
-from .deadline_sources import completed_items, open_items
+from .deadline_sources import completed_items, open_items, overdue_lists
 from .emails import absolute, render_email
 from .models import Department, Dispatch
 from .recipients import department_addresses, supervisor_addresses
@@ -21,6 +21,39 @@ from .recipients import department_addresses, supervisor_addresses
 
 def week_start(day):
     return day - datetime.timedelta(days=day.weekday())
+
+
+class Listing:
+    """The first ``limit`` items of a list in ``order``, and how many there are in all.
+
+    An email lists the most urgent items and counts the rest, with a link to them all:
+    so neither its size nor the memory to build it grows with the number of items.
+    """
+
+    def __init__(self, order, limit=None):
+        self.order, self.limit = order, limit or settings.TRACKER_EMAIL_ROWS
+        self.total, self._kept = 0, []
+
+    def add(self, item):
+        self.total += 1
+        self._kept.append(item)
+        if len(self._kept) >= 2 * self.limit:  # trim now and then: amortised, bounded
+            self._kept = sorted(self._kept, key=self.order)[: self.limit]
+
+    def items(self):
+        return sorted(self._kept, key=self.order)[: self.limit]
+
+    def section(self, today, limit=None):
+        rows = with_links(self.items()[: limit or self.limit], today)
+        return {"rows": rows, "total": self.total, "more": self.total - len(rows)}
+
+
+def by_deadline(item):
+    return (item.due_on, item.code)
+
+
+def by_completion(item):
+    return (item.completed_on, item.code)
 
 
 def with_links(items, today):
@@ -36,55 +69,60 @@ def with_links(items, today):
 
 
 def queue_for(addresses, *, kind, subject_key, period, template, context):
+    if not addresses:
+        return []
     subject, text, html = render_email(template, context)
-    return [
-        dispatch.queue(
-            kind=kind,
-            subject_key=subject_key,
-            recipient=address,
-            period=period,
-            subject=subject,
-            body_text=text,
-            body_html=html,
-        )[0]
-        for address in addresses
-    ]
+    return dispatch.queue(
+        kind=kind,
+        subject_key=subject_key,
+        recipients=list(addresses),
+        period=period,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+    )
 
 
 def plan_daily(today):
     """Reminders for what is overdue, escalations, and heads-ups for what falls due soon."""
     escalate_after = settings.TRACKER_ESCALATE_AFTER_DAYS
     heads_up_by = today + datetime.timedelta(days=settings.TRACKER_HEADS_UP_DAYS)
-    overdue, escalated, soon = defaultdict(list), defaultdict(list), []
+    overdue, escalated, soon = {}, {}, []
     for item in open_items(heads_up_by):
         if item.due_on < today:
-            overdue[item.department_id].append(item)
+            overdue.setdefault(item.department_id, Listing(by_deadline)).add(item)
             if item.days_overdue(today) > escalate_after:
-                escalated[item.department_id].append(item)
+                escalated.setdefault(item.department_id, Listing(by_deadline)).add(item)
         else:
             soon.append(item)
     departments = Department.objects.in_bulk(
         set(overdue) | set(escalated) | {item.department_id for item in soon}
     )
     queued = []
-    for department_id, items in overdue.items():
+    for department_id, listing in overdue.items():
         department = departments[department_id]
-        items.sort(key=lambda item: (item.due_on, item.code))  # most overdue first
         queued += queue_for(
             department_addresses(department),
             kind=Dispatch.Kind.REMINDER,
             subject_key=f"department:{department_id}",
             period=today,
             template="reminder",
-            context={"department": department, "rows": with_links(items, today), "today": today},
+            context={
+                "department": department,
+                "overdue": listing.section(today),
+                "lists": department_lists(department_id),
+                "today": today,
+            },
         )
     if escalated:
+        per_department = settings.TRACKER_CITY_EMAIL_ROWS_PER_DEPARTMENT
         groups = [
             {
                 "department": departments[department_id],
-                "rows": with_links(sorted(items, key=lambda i: (i.due_on, i.code)), today),
+                "overdue": listing.section(today, per_department),
+                "lists": department_lists(department_id),
             }
-            for department_id, items in sorted(
+            for department_id, listing in sorted(
                 escalated.items(), key=lambda pair: departments[pair[0]].name
             )
         ]
@@ -98,7 +136,7 @@ def plan_daily(today):
                 "groups": groups,
                 "today": today,
                 "after_days": escalate_after,
-                "count": sum(len(g["rows"]) for g in groups),
+                "count": sum(group["overdue"]["total"] for group in groups),
             },
         )
     for item in soon:
@@ -114,14 +152,18 @@ def plan_daily(today):
     return queued
 
 
+def department_lists(department_id):
+    return [(what, absolute(path)) for what, path in overdue_lists(department_id)]
+
+
 @dataclass
 class Digest:
-    overdue: list = field(default_factory=list)
-    due_soon: list = field(default_factory=list)
-    completed: list = field(default_factory=list)
+    overdue: Listing = field(default_factory=lambda: Listing(by_deadline))
+    due_soon: Listing = field(default_factory=lambda: Listing(by_deadline))
+    completed: Listing = field(default_factory=lambda: Listing(by_completion))
 
     def is_empty(self):
-        return not (self.overdue or self.due_soon or self.completed)
+        return not (self.overdue.total or self.due_soon.total or self.completed.total)
 
 
 def collect_digests(today):
@@ -130,26 +172,24 @@ def collect_digests(today):
     digests = defaultdict(Digest)
     for item in open_items(horizon):
         target = digests[item.department_id]
-        (target.overdue if item.due_on < today else target.due_soon).append(item)
+        (target.overdue if item.due_on < today else target.due_soon).add(item)
     for item in completed_items(
         today - datetime.timedelta(days=7), today - datetime.timedelta(days=1)
     ):
-        digests[item.department_id].completed.append(item)
-    for digest in digests.values():
-        digest.overdue.sort(key=lambda item: (item.due_on, item.code))
-        digest.due_soon.sort(key=lambda item: (item.due_on, item.code))
-        digest.completed.sort(key=lambda item: (item.completed_on, item.code))
+        digests[item.department_id].completed.add(item)
     return digests
 
 
-def digest_context(department, digest, today):
+SECTIONS = ("overdue", "due_soon", "completed")
+
+
+def digest_context(department, digest, today, limit=None):
     return {
         "department": department,
         "today": today,
         "horizon_days": settings.TRACKER_DIGEST_HORIZON_DAYS,
-        "overdue": with_links(digest.overdue, today),
-        "due_soon": with_links(digest.due_soon, today),
-        "completed": with_links(digest.completed, today),
+        "lists": department_lists(department.pk),
+        **{name: getattr(digest, name).section(today, limit) for name in SECTIONS},
     }
 
 
@@ -159,28 +199,27 @@ def plan_weekly(today):
     digests = collect_digests(today)
     skip_empty = settings.TRACKER_DIGEST_SKIP_EMPTY
     queued = []
-    departments = Department.objects.order_by("name")
     sections = []
-    for department in departments:
+    for department in Department.objects.order_by("name"):
         digest = digests.get(department.pk, Digest())
         if digest.is_empty() and skip_empty:
             continue
-        context = digest_context(department, digest, today)
-        sections.append(context)
         queued += queue_for(
             department_addresses(department, digest=True),
             kind=Dispatch.Kind.DIGEST,
             subject_key=f"department:{department.pk}",
             period=period,
             template="digest",
-            context=context,
+            context=digest_context(department, digest, today),
         )
-    totals = {
-        name: sum(len(section[name]) for section in sections)
-        for name in ("overdue", "due_soon", "completed")
-    }
+        sections.append(
+            digest_context(
+                department, digest, today, settings.TRACKER_CITY_EMAIL_ROWS_PER_DEPARTMENT
+            )
+        )
+    totals = {name: sum(section[name]["total"] for section in sections) for name in SECTIONS}
     if sections or not skip_empty:
-        sections.sort(key=lambda section: -len(section["overdue"]))
+        sections.sort(key=lambda section: -section["overdue"]["total"])
         queued += queue_for(
             supervisor_addresses(digest=True),
             kind=Dispatch.Kind.DIGEST,

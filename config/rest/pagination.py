@@ -1,5 +1,7 @@
 from rest_framework.pagination import PageNumberPagination
 
+from config.paginator import IdsFirstPaginator
+
 MAX_PAGE_SIZE = 500
 
 
@@ -10,6 +12,7 @@ class TrackerPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     page_size_query_description = f"Rows per page (default 50, at most {MAX_PAGE_SIZE})."
+    django_paginator_class = IdsFirstPaginator
 
     def paginate_queryset(self, queryset, request, view=None):
         # A spreadsheet export is the whole filtered list, not one page.

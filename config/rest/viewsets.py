@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, filters, permissions, viewsets
 
+from config.search import search_lookup
+
 
 class CleanQueryMixin:
     """Refuse query parameters with NUL characters: PostgreSQL cannot compare them."""
@@ -24,9 +26,17 @@ class CleanQueryMixin:
         super().initial(request, *args, **kwargs)
 
 
+class TrackerSearchFilter(filters.SearchFilter):
+    """``?search=``, with LIKE or ILIKE, which trigram indexes serve (see config.search)."""
+
+    def filter_queryset(self, request, queryset, view):
+        self.default_lookup = search_lookup(self.get_search_terms(request))
+        return super().filter_queryset(request, queryset, view)
+
+
 class ReadOnlyViewSet(CleanQueryMixin, viewsets.ReadOnlyModelViewSet):
     """Lists and details for any signed-in user (or token): reference data."""
 
     lookup_value_regex = r"\d+"  # ids are integers; anything else is a 404, not a 500
     permission_classes = [permissions.IsAuthenticated]
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, TrackerSearchFilter, filters.OrderingFilter]

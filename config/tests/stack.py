@@ -20,6 +20,7 @@ import time
 from email import policy
 from pathlib import Path
 
+import requests
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -205,3 +206,20 @@ class NativeStack:
 
     def cleanup(self):
         shutil.rmtree(self.workdir / "static", ignore_errors=True)
+
+
+class BehindTlsProxy(requests.cookies.RequestsCookieJar):
+    """Send the tracker's Secure cookies back over loopback HTTP: the test plays the
+    TLS-terminating proxy that production has in front of gunicorn."""
+
+    def set_cookie(self, cookie, *args, **kwargs):
+        cookie.secure = False
+        return super().set_cookie(cookie, *args, **kwargs)
+
+
+def browser(stack):
+    session = requests.Session()
+    session.cookies = BehindTlsProxy()
+    origin = f"https://127.0.0.1:{stack.port}"
+    session.headers.update({"X-Forwarded-Proto": "https", "Origin": origin, "Referer": origin})
+    return session

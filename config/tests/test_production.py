@@ -165,7 +165,9 @@ def test_health_command_exits_non_zero_when_unhealthy(beat_seen, capsys):
         call_command("health", "--check", "scheduler")
 
 
-def test_the_scheduler_records_its_heartbeat_as_it_ticks(db):
+# The scheduler closes database connections as beat does: a real transaction, not the test's.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_scheduler_records_its_heartbeat_as_it_ticks():
     from config.celery import app
     from tracker.scheduler import HeartbeatScheduler
 

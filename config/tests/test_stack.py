@@ -17,7 +17,15 @@ import pytest
 import requests
 from django.conf import settings
 
-from .stack import ROOT, MailCatcher, NativeStack, app_commands, compose_services, free_port
+from .stack import (
+    ROOT,
+    MailCatcher,
+    NativeStack,
+    app_commands,
+    browser,
+    compose_services,
+    free_port,
+)
 
 requires_services = pytest.mark.skipif(
     not settings.REDIS_URL or "postgres" not in settings.DATABASES["default"]["ENGINE"],
@@ -52,23 +60,6 @@ def test_the_native_stack_starts_what_the_compose_file_starts():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert f"CMD {str(commands['web']).replace(chr(39), chr(34))}" in dockerfile
     assert "USER tracker" in dockerfile and "collectstatic" in dockerfile
-
-
-class BehindTlsProxy(requests.cookies.RequestsCookieJar):
-    """Send the tracker's Secure cookies back over loopback HTTP: the test plays the
-    TLS-terminating proxy that production has in front of gunicorn."""
-
-    def set_cookie(self, cookie, *args, **kwargs):
-        cookie.secure = False
-        return super().set_cookie(cookie, *args, **kwargs)
-
-
-def browser(stack):
-    session = requests.Session()
-    session.cookies = BehindTlsProxy()
-    origin = f"https://127.0.0.1:{stack.port}"
-    session.headers.update({"X-Forwarded-Proto": "https", "Origin": origin, "Referer": origin})
-    return session
 
 
 def csrf_token(session):

@@ -134,3 +134,21 @@ class ProjectStatusSerializer(serializers.Serializer):
         help_text=WAN,
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProjectListSerializer(ProjectSerializer):
+    """A project in a list: its reports are summed up by the date of the last one.
+
+    The full history is on the project's own page and at ``/projects/{id}/updates/``;
+    embedding it in every row would make a page's size grow with each report recorded.
+    """
+
+    last_reported_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="Date of the latest status report."
+    )
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [
+            *(name for name in ProjectSerializer.Meta.fields if name != "updates"),
+            "last_reported_on",
+        ]

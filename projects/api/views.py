@@ -11,6 +11,7 @@ from ..models import IndustryChain, Project, ProjectUpdate
 from .filters import ProjectFilter
 from .serializers import (
     IndustryChainSerializer,
+    ProjectListSerializer,
     ProjectSerializer,
     ProjectStatusSerializer,
     ProjectUpdateSerializer,
@@ -33,24 +34,29 @@ class ProjectViewSet(DepartmentOwnedViewSet):
     Officials create and change only their own department's projects; supervisors any.
     """
 
-    queryset = (
-        Project.objects.select_related(
-            "origin__parent__parent",
-            "host_division",
-            "park",
-            "industry_chain",
-            "responsible_department",
-        )
-        .prefetch_related(
-            Prefetch("updates", queryset=ProjectUpdate.objects.select_related("author"))
-        )
-        .order_by("-year", "code")
-    )
+    queryset = Project.objects.select_related(
+        "origin__parent__parent",
+        "host_division",
+        "park",
+        "industry_chain",
+        "responsible_department",
+    ).order_by("-year", "code")
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilter
     search_fields = ["code", "name", "investor"]
     ordering_fields = ["code", "year", "total_investment", "funds_in_place", "started_on"]
     owner_field = "responsible_department"
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            return queryset.with_last_report()
+        return queryset.prefetch_related(
+            Prefetch("updates", queryset=ProjectUpdate.objects.select_related("author"))
+        )
+
+    def get_serializer_class(self):
+        return ProjectListSerializer if self.action == "list" else super().get_serializer_class()
 
     def save(self, project, many):
         services.save_project(project)

@@ -205,3 +205,27 @@ def test_partial_update_answers_every_field_even_when_a_link_is_cleared(official
     )
     assert body["park_name"] is None and body["origin_name"] is None
     assert body["origin_province"] is None
+
+
+def test_stats_name_joined_groups_and_the_group_without_one(official_user, project, lingcheng):
+    from regions.choices import ParkKind
+    from regions.models import Park
+
+    park = Park.objects.create(
+        name="陵城经济开发区", kind=ParkKind.PROVINCIAL_DEVELOPMENT_ZONE, division=lingcheng
+    )
+    project.park = park
+    project.save()
+    Project.objects.create(
+        code="P-NOPARK",
+        name="无园区项目",
+        host_division=lingcheng,
+        year=2023,
+        responsible_department=project.responsible_department,
+        total_investment=Decimal("10"),
+    )
+    client = token_client(official_user, language="zh-hans")
+    body = client.get("/api/v1/stats/projects/", {"group_by": "park"}).json()
+    labels = {group["key"]: group["label"] for group in body["groups"]}
+    assert labels == {park.pk: "陵城经济开发区", None: "未填写"}
+    assert body["total"]["projects"] == 2

@@ -1,7 +1,8 @@
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 
-from ..choices import DUE_SOON_DAYS, Aspect
+from ..choices import DUE_SOON_DAYS, OPEN_TASK_STATUSES, Aspect
 from ..models import Department, KeyTask, WorkPoint
 
 
@@ -10,6 +11,9 @@ class KeyTaskFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="Open and past deadline")
     due_soon = django_filters.BooleanFilter(
         method="filter_due_soon", label=f"Open and due within {DUE_SOON_DAYS} days"
+    )
+    open = django_filters.BooleanFilter(
+        method="filter_open", label="Still owed (not started or in progress)"
     )
     deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte")
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte")
@@ -21,6 +25,10 @@ class KeyTaskFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = queryset.overdue(timezone.localdate())
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+    def filter_open(self, queryset, name, value):
+        is_open = Q(status__in=OPEN_TASK_STATUSES)
+        return queryset.filter(is_open if value else ~is_open)
 
     def filter_due_soon(self, queryset, name, value):
         soon = queryset.due_within(DUE_SOON_DAYS, timezone.localdate())

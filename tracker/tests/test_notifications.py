@@ -278,3 +278,21 @@ def test_officials_cannot_preview_or_resend(client, people, department):
     url = reverse("admin:tracker_dispatch_preview_digest")
     assert client.get(url, {"department": department.pk, "date": "2023-07-03"}).status_code == 403
     assert client.get(reverse("admin:tracker_dispatch_changelist")).status_code == 403
+
+
+def test_long_lists_show_the_most_overdue_and_count_the_rest_with_a_link(
+    smtp_server, people, work_point, department, settings
+):
+    settings.TRACKER_EMAIL_ROWS = 3
+    for number in range(1, 6):  # KT-1 is 1 day overdue, KT-5 five days
+        make_task(work_point, department, f"KT-{number}", MONDAY - datetime.timedelta(days=number))
+    send_reminders(MONDAY)
+    [reminder] = to(smtp_server.messages, "a@example.gov")
+    assert "5 项逾期" in subject(reminder)  # the subject counts every item
+    body = reminder.get_body(("plain",)).get_content()
+    assert [code for code in ("KT-5", "KT-4", "KT-3") if code in body] == ["KT-5", "KT-4", "KT-3"]
+    assert "KT-2" not in body and "KT-1 " not in body
+    assert "另有 2 项未列出" in body
+    assert f"/admin/tracker/keytask/?lead_department__id__exact={department.pk}&overdue=yes" in body
+    html = reminder.get_body(("html",)).get_content()
+    assert "另有 2 项未列出" in html and "overdue=yes" in html
