@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("dashboard/", include("dashboard.urls")),
     path("api/", include("config.api")),
     path("api-auth/", include("rest_framework.urls")),
 ]

@@ -5,7 +5,6 @@ a screenshot of every page it visits under test-artifacts/browser/.
 """
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,18 +16,9 @@ from projects.models import Project
 from tracker.choices import TaskStatus
 from tracker.models import KeyTask
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from .browser import CHROMIUM, CHROMIUM_FLAGS
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

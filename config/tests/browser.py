@@ -1,0 +1,61 @@
+"""Debian's Chromium for the browser tests, launched the way this workplace requires
+(never a browser that playwright downloads; no background connections)."""
+
+import shutil
+from contextlib import contextmanager
+
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.servers.basehttp import WSGIServer
+from django.db import connections
+from django.test.testcases import LiveServerThread
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class _SerialServer(WSGIServer):
+    """Django's test server handling one request at a time.
+
+    The dashboard fires its API requests in parallel; with the in-memory SQLite database
+    of the embedded default, Django's threaded test server would share one connection
+    between threads and hang. One request at a time is how the test runs on SQLite; on
+    PostgreSQL it changes nothing the test checks.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+class _SerialLiveServerThread(LiveServerThread):
+    server_class = _SerialServer
+
+
+@contextmanager
+def serial_live_server():
+    """A live server (its URL) whose requests see the test's database, one at a time."""
+    connection = connections["default"]
+    override = {"default": connection} if connection.vendor == "sqlite" else {}
+    for shared in override.values():
+        shared.inc_thread_sharing()
+    thread = _SerialLiveServerThread("127.0.0.1", StaticFilesHandler, override, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    try:
+        yield f"http://127.0.0.1:{thread.port}"
+    finally:
+        thread.terminate()
+        for shared in override.values():
+            shared.dec_thread_sharing()

@@ -1,0 +1,203 @@
+"""The overview dashboard: served to signed-in users only, with ECharts from this project,
+and, in headless Chromium, showing exactly what the stats API says."""
+
+import hashlib
+import os
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+from rest_framework.test import APIClient
+
+from config.tests.browser import CHROMIUM, CHROMIUM_FLAGS, serial_live_server
+from fixtures import demo
+
+ECHARTS = Path(__file__).resolve().parents[1] / "static" / "dashboard" / "vendor" / "echarts-6.1.0"
+ECHARTS_SHA256 = "b66b25aeb4df84e33199dc21694014d336d222cbd9deb0e5a7c14bd6aa0d0fd0"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboard"
+
+
+@pytest.mark.django_db
+def test_the_dashboard_needs_a_login(client):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/?next=/dashboard/")
+
+
+@pytest.mark.django_db
+def test_the_page_loads_pinned_echarts_from_this_project_only(admin_client):
+    page = admin_client.get("/dashboard/").content.decode()
+    assert "/static/dashboard/vendor/echarts-6.1.0/echarts.min.js" in page
+    assert "https://" not in page.replace("https://127.0.0.1", "")  # nothing from another host
+    assert hashlib.sha256((ECHARTS / "echarts.min.js").read_bytes()).hexdigest() == ECHARTS_SHA256
+    assert "Apache License" in (ECHARTS / "LICENSE").read_text()
+    assert "数据总览" in page  # Chinese by default
+
+
+@pytest.mark.django_db
+def test_stats_by_month_of_signing_and_open_tasks_filter(admin_client):
+    call_command("seed", "--demo", verbosity=0)
+    months = admin_client.get("/api/v1/stats/projects/", {"group_by": "month", "year": 2023})
+    body = months.json()
+    keys = [group["key"] for group in body["groups"]]
+    assert all(key is None or (len(key) == 7 and key[4] == "-") for key in keys)
+    assert sum(group["projects"] for group in body["groups"]) == body["total"]["projects"]
+    by_stage = admin_client.get("/api/v1/stats/projects/", {"group_by": "stage", "year": 2023})
+    assert body["total"] == by_stage.json()["total"]
+    open_tasks = admin_client.get("/api/v1/tasks/", {"open": "true", "page_size": 500}).json()
+    assert open_tasks["results"]
+    assert {task["status"] for task in open_tasks["results"]} <= {"not_started", "in_progress"}
+    closed = admin_client.get("/api/v1/tasks/", {"open": "false", "page_size": 500}).json()
+    assert open_tasks["count"] + closed["count"] == 150
+
+
+@pytest.fixture
+def live_url(transactional_db):
+    with serial_live_server() as url:
+        yield url
+
+
+@pytest.fixture
+def browser(live_url):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+        connections.close_all()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def stats(user, path, **params):
+    client = APIClient()
+    client.force_authenticate(user)
+    response = client.get(path, params, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    return response.json()
+
+
+def kpis(page):
+    return {
+        name: page.inner_text(f"#kpi-{name}")
+        for name in ("projects", "investment", "funds", "tasks-done", "tasks-overdue")
+    }
+
+
+def expected_kpis(user, **filters):
+    projects = stats(user, "/api/v1/stats/projects/", group_by="stage", **filters)["total"]
+    task_filters = {"year": filters.get("year")}
+    tasks = stats(user, "/api/v1/stats/tasks/", group_by="department", **task_filters)["total"]
+    return {
+        "projects": str(projects["projects"]),
+        "investment": f"{Decimal(projects['total_investment']) / 10000:.2f}",
+        "funds": f"{Decimal(projects['funds_in_place']) / 10000:.2f}",
+        "tasks-done": f"{tasks['done']} / {tasks['tasks']}",
+        "tasks-overdue": str(tasks["overdue"]),
+    }
+
+
+def series_data(page, chart_id):
+    return page.evaluate(
+        """id => echarts.getInstanceByDom(document.getElementById(id))
+                   .getOption().series.map(s => s.data.map(d => d.value ?? d))""",
+        chart_id,
+    )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_dashboard_shows_the_api_figures_and_follows_its_filters(live_url, browser):
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from projects.models import IndustryChain, Project
+    from regions.models import Division
+
+    call_command("seed", "--demo", verbosity=0)
+    supervisor = get_user_model().objects.get(username="demo-supervisor")
+    lingcheng = Division.objects.get(name="陵城区")
+    hosts = set()
+
+    page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page.set_default_timeout(20000)
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    page.goto(f"{live_url}/dashboard/")
+    page.fill("#id_username", "demo-supervisor")
+    page.fill("#id_password", demo.DEMO_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("body[data-state=ready]")
+    # The current year by default, with the figures of the stats API.
+    this_year = timezone.localdate().year
+    assert page.input_value("#f-year") == str(this_year)
+    assert kpis(page) == expected_kpis(supervisor, year=this_year)
+    page.screenshot(path=str(ARTIFACTS / "01-this-year.png"), full_page=True)
+
+    # Filters that match nothing: the page says so instead of drawing empty axes.
+    unused = IndustryChain.objects.exclude(projects__year=2023).first()
+    page.goto(f"{live_url}/dashboard/?year=2023&industry_chain={unused.pk}")
+    page.wait_for_selector("body[data-state=ready]")
+    assert page.inner_text("#kpi-projects") == "0"
+    assert page.get_attribute("#chart-county", "data-empty") == "true"
+    assert "暂无数据" in page.inner_text("#deadlines") or page.locator("#deadlines tr").count()
+    page.screenshot(path=str(ARTIFACTS / "02-no-data.png"), full_page=True)
+    page.select_option("#f-chain", "")
+    page.select_option("#f-year", "2023")
+    page.wait_for_selector("body[data-state=ready]")
+    shown = kpis(page)
+    assert shown == expected_kpis(supervisor, year=2023)
+    assert int(shown["projects"]) >= 169
+    pipeline = series_data(page, "chart-pipeline")[0]
+    assert 0 < sum(pipeline) <= int(shown["projects"])  # dropped projects are not in it
+    counties_before = series_data(page, "chart-county")[0]
+    assert len(counties_before) > 1
+    assert page.locator("#deadlines tr").count() == 10
+    page.screenshot(path=str(ARTIFACTS / "03-wall-1920x1080.png"))
+    page.screenshot(path=str(ARTIFACTS / "04-wall-1920x1080-full.png"), full_page=True)
+
+    page.select_option("#f-county", str(lingcheng.pk))
+    page.wait_for_function(
+        "text => document.querySelector('#kpi-projects').innerText !== text", arg=shown["projects"]
+    )
+    page.wait_for_selector("body[data-state=ready]")
+    filtered = kpis(page)
+    assert filtered == expected_kpis(supervisor, year=2023, host_division=lingcheng.pk)
+    assert filtered != shown
+    assert len(series_data(page, "chart-county")[0]) == 1
+    assert series_data(page, "chart-origin") != [counties_before]
+    assert f"host_division={lingcheng.pk}" in page.url  # the view can be bookmarked
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "05-phone-390x844.png"), full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the page scrolls sideways on a phone"
+
+    # When the API fails, the page says so.
+    page.route("**/api/v1/stats/**", lambda route: route.fulfill(status=500, body="{}"))
+    page.select_option("#f-county", "")
+    page.wait_for_selector("body[data-state=error]")
+    assert "无法加载数据" in page.inner_text("#error") and "HTTP 500" in page.inner_text("#error")
+    page.screenshot(path=str(ARTIFACTS / "06-api-failure.png"), full_page=True)
+    assert hosts == {urlsplit(live_url).netloc}, hosts
+
+    # A click on a county's bar opens the admin's project list filtered to it.
+    page.unroute("**/api/v1/stats/**")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.select_option("#f-county", str(lingcheng.pk))
+    page.wait_for_selector("body[data-state=ready]")
+    page.evaluate(
+        """key => echarts.getInstanceByDom(document.getElementById('chart-county'))
+                 .trigger('click', {data: {key: key}})""",
+        lingcheng.pk,
+    )
+    page.wait_for_url(f"**/admin/projects/project/?host_division__id__exact={lingcheng.pk}*")
+    listed = Project.objects.filter(year=2023, host_division=lingcheng).count()
+    assert filtered["projects"] == str(listed)
+    assert str(listed) in page.inner_text("#changelist")

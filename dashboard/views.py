@@ -1,0 +1,51 @@
+"""The overview dashboard: a page whose charts read the public REST API, like any
+dashboard a city's IT team would build. The view only serves the page and its words;
+every figure comes from /api/v1/ in the browser, with the user's session."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from projects.choices import Stage
+
+
+def labels():
+    """The page's words, in the request's language, for the script."""
+    return {
+        "all": _("All"),
+        "noData": _("No data for these filters."),
+        "loadFailed": _("Could not load the data (%(error)s). Please try again later."),
+        "projects": _("Projects"),
+        "fundsInPlace": _("Funds in place (100 million yuan)"),
+        "totalInvestment": _("Total investment (100 million yuan)"),
+        "count": _("Projects"),
+        "overdue": _("Overdue"),
+        "dueSoon": _("Due within 14 days"),
+        "onTrack": _("On track or done"),
+        "daysOverdue": _("%(days)s days overdue"),
+        "daysLeft": _("%(days)s days left"),
+        "notSet": _("Not set"),
+        "stages": {stage.value: str(stage.label) for stage in Stage},
+    }
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    template_name = "dashboard/index.html"
+    login_url = "admin:login"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **kwargs,
+            labels=labels(),
+            config={
+                "currentYear": timezone.localdate().year,
+                "today": timezone.localdate().isoformat(),
+                "api": reverse("api-root"),
+                "admin": {
+                    "projects": reverse("admin:projects_project_changelist"),
+                    "tasks": reverse("admin:tracker_keytask_changelist"),
+                },
+            },
+        )
