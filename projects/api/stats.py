@@ -6,10 +6,11 @@ from django.db.models import Case, Count, F, Sum, When
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, permissions, serializers
+from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.rest.stats import grouped, month_key
 from config.rest.viewsets import CleanQueryMixin
 from regions.choices import DivisionLevel
 from regions.models import Division, Park
@@ -22,10 +23,6 @@ from .filters import ProjectFilter
 def money(value):
     """万元 as a decimal string with two places, as the list endpoints give money."""
     return f"{Decimal(value or 0):.2f}"
-
-
-def month_key(value):
-    return value.strftime("%Y-%m") if value else None
 
 
 def in_money(row):
@@ -107,40 +104,21 @@ class ProjectStatsView(CleanQueryMixin, APIView):
         ),
     )
     def get(self, request):
-        group_by = request.query_params.get("group_by")
-        if group_by not in GROUPINGS:
-            raise exceptions.ValidationError(
-                {"group_by": _("Choose one of: %(choices)s") % {"choices": ", ".join(GROUPINGS)}}
-            )
-        filterset = ProjectFilter(request.query_params, queryset=Project.objects.all())
-        if not filterset.is_valid():
-            raise exceptions.ValidationError(filterset.errors)
-        projects = filterset.qs
-        expression, label = GROUPINGS[group_by]
         sums = {
             "projects": Count("pk"),
             "total_investment": Sum("total_investment", default=0),
             "funds_in_place": Sum("funds_in_place", default=0),
         }
-        rows = list(
-            projects.annotate(group_key=expression)
-            .values("group_key")
-            .annotate(**sums)
-            .order_by("-funds_in_place", "group_key")
+        group_by, groups, total = grouped(
+            request,
+            groupings=GROUPINGS,
+            filterset_class=ProjectFilter,
+            queryset=Project.objects.all(),
+            sums=sums,
+            order="-funds_in_place",
         )
-        labels = label([row["group_key"] for row in rows if row["group_key"] is not None])
-        groups = [
-            in_money(
-                {
-                    "key": month_key(row["group_key"]) if group_by == "month" else row["group_key"],
-                    "label": labels.get(row["group_key"], _("Not set")),
-                    **{name: row[name] for name in sums},
-                }
-            )
-            for row in rows
-        ]
-        # The groups partition the projects, so the total is their sum: no second scan.
-        total = in_money({name: sum(row[name] or 0 for row in rows) for name in sums})
+        groups = [in_money(group) for group in groups]
+        total = in_money(total)
         return Response(
             {
                 "group_by": group_by,

@@ -7,20 +7,16 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, permissions, serializers
+from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.rest.stats import grouped, month_key
 from config.rest.viewsets import CleanQueryMixin
 
 from ..choices import DUE_SOON_DAYS, OPEN_TASK_STATUSES, Aspect, TaskStatus
 from ..models import Department, KeyTask, WorkPoint
 from .filters import KeyTaskFilter
-
-
-def month_key(value):
-    return value.strftime("%Y-%m") if value else None
-
 
 GROUPINGS = {
     "department": (
@@ -92,34 +88,14 @@ class TaskStatsView(CleanQueryMixin, APIView):
         ),
     )
     def get(self, request):
-        group_by = request.query_params.get("group_by")
-        if group_by not in GROUPINGS:
-            raise exceptions.ValidationError(
-                {"group_by": _("Choose one of: %(choices)s") % {"choices": ", ".join(GROUPINGS)}}
-            )
-        filterset = KeyTaskFilter(request.query_params, queryset=KeyTask.objects.all())
-        if not filterset.is_valid():
-            raise exceptions.ValidationError(filterset.errors)
-        tasks = filterset.qs
-        sums = counts(timezone.localdate())
-        expression, label = GROUPINGS[group_by]
-        rows = list(
-            tasks.annotate(group_key=expression)
-            .values("group_key")
-            .annotate(**sums)
-            .order_by("-overdue", "group_key")
+        group_by, groups, total = grouped(
+            request,
+            groupings=GROUPINGS,
+            filterset_class=KeyTaskFilter,
+            queryset=KeyTask.objects.all(),
+            sums=counts(timezone.localdate()),
+            order="-overdue",
         )
-        labels = label([row["group_key"] for row in rows if row["group_key"] is not None])
-        groups = [
-            {
-                "key": month_key(row["group_key"]) if group_by == "month" else row["group_key"],
-                "label": labels.get(row["group_key"], _("Not set")),
-                **{name: row[name] for name in sums},
-            }
-            for row in rows
-        ]
-        # The groups partition the tasks, so the total is their sum: no second scan.
-        total = {name: sum(row[name] for row in rows) for name in sums}
         return Response(
             {
                 "group_by": group_by,
