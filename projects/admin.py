@@ -4,9 +4,9 @@ from django.contrib.admin.widgets import AdminDateWidget
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin_lists import LargeListAdmin
+from core.admin import OwnedAdmin, RecordHistoryAdmin, VersionedForm
 from tracker.admin import LedgerAdmin
 from tracker.admin_reports import ReadOnlyReportAdmin, RecordReportAdmin, ReportHistoryInline
 from tracker.admin_scoping import DepartmentScopedAdmin
@@ -21,7 +21,7 @@ from .resources import ProjectResource
 
 
 @admin.register(IndustryChain)
-class IndustryChainAdmin(admin.ModelAdmin):
+class IndustryChainAdmin(OwnedAdmin):
     list_display = ["name", "group", "name_en"]
     list_filter = ["group"]
     search_fields = ["name", "name_en"]
@@ -44,12 +44,18 @@ class ProjectStatusForm(forms.Form):
     note = forms.CharField(label=_("note"), widget=forms.Textarea, required=False)
 
 
+class ProjectForm(VersionedForm):
+    pass
+
+
 @admin.register(Project)
 class ProjectAdmin(
-    LargeListAdmin, DepartmentScopedAdmin, RecordReportAdmin, LedgerAdmin, SimpleHistoryAdmin
+    LargeListAdmin, DepartmentScopedAdmin, RecordReportAdmin, LedgerAdmin, RecordHistoryAdmin
 ):
+    form = ProjectForm
     owner_field = "responsible_department"
     save_service = staticmethod(services.save_project)
+    reported_fields = services.REPORTED_PROJECT_FIELDS
     resource_classes = [ProjectResource]
     report_form_class = ProjectStatusForm
     report_button_label = _("Record status")

@@ -112,5 +112,5 @@ class ProjectResource(LedgerResource):
             "description",
         ]
 
-    def save_with_service(self, instance):
-        save_project(instance)
+    def save_with_service(self, instance, by):
+        save_project(instance, by=by)

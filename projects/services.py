@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.concurrency import prepare_edit
+from core.ownership import ensure_changeable, ensure_still_changeable
 from tracker.services import validate_report_date
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, Stage, stages_reached
@@ -27,11 +29,28 @@ def validate_stage_change(current, new):
         )
 
 
+# What a project's reports decide: a plain edit may not change these once reports exist.
+REPORTED_PROJECT_FIELDS = ("stage", "funds_in_place")
+
+
 @transaction.atomic
-def save_project(project):
-    """Validate and save a project (new or changed)."""
+def save_project(project, *, by=None):
+    """Validate and save a project (new or changed).
+
+    ``by`` is the user making the change (None: the system, e.g. the seed): they must
+    be allowed to change the stored project and still be after the save, in this
+    transaction; a project read at an older version is refused (StaleObjectError).
+    """
+    if project.pk is not None:
+        prepare_edit(
+            project,
+            by=by,
+            reported_fields=REPORTED_PROJECT_FIELDS,
+            message=_("Once a project has status reports, record a new report to change this."),
+        )
     project.full_clean()
     project.save()
+    ensure_still_changeable(project, by)
     return project
 
 
@@ -43,8 +62,10 @@ def record_project_update(
 
     Reaching a stage for the first time dates it: a project reported under
     construction on 5 May without a start date is taken to have started on 5 May.
+    The author must be allowed to change the project (None: the system).
     """
     project = Project.objects.select_for_update().get(pk=project.pk)
+    ensure_changeable(project, author)
     latest = project.updates.order_by("-reported_on").values_list("reported_on", flat=True).first()
     validate_report_date(reported_on, latest, today=today)
     update = ProjectUpdate(
@@ -64,6 +85,7 @@ def record_project_update(
         field = STAGE_DATE_FIELDS.get(reached)
         if field and getattr(project, field) is None:
             setattr(project, field, reported_on)
+    project.version += 1
     project.full_clean()
     project.save()
     update.save()

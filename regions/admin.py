@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import OwnedAdmin, RecordHistoryAdmin
 
 from .models import CounterpartPairing, Division, Park
 
 
 @admin.register(Division)
-class DivisionAdmin(admin.ModelAdmin):
+class DivisionAdmin(OwnedAdmin):
     list_display = ["name", "code", "level", "parent", "name_en"]
     list_filter = ["level"]
     search_fields = ["name", "name_en", "code"]
@@ -13,7 +14,7 @@ class DivisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Park)
-class ParkAdmin(admin.ModelAdmin):
+class ParkAdmin(OwnedAdmin):
     list_display = ["name", "kind", "division", "partner_division", "established_on", "is_demo"]
     list_filter = ["kind", "is_demo"]
     search_fields = ["name", "name_en"]
@@ -22,7 +23,7 @@ class ParkAdmin(admin.ModelAdmin):
 
 
 @admin.register(CounterpartPairing)
-class CounterpartPairingAdmin(SimpleHistoryAdmin):
+class CounterpartPairingAdmin(RecordHistoryAdmin):
     list_display = ["home", "counterpart", "established_on", "areas", "is_demo"]
     list_filter = ["is_demo"]
     search_fields = ["home__name", "counterpart__name", "areas"]

@@ -12,7 +12,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import RecordHistoryAdmin
 
 from .permissions import can_change
 
@@ -34,7 +35,7 @@ class ReportHistoryInline(admin.TabularInline):
         return False
 
 
-class ReadOnlyReportAdmin(SimpleHistoryAdmin):
+class ReadOnlyReportAdmin(RecordHistoryAdmin):
     """Reports are history: listed and read, recorded from their object's page only."""
 
     def has_add_permission(self, request):

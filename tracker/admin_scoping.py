@@ -1,34 +1,38 @@
-"""Department scoping for admin pages: tracker.permissions applied on the server.
+"""Department scoping for the admin pages of owned models (projects, key tasks).
 
-Every change view, add view, delete and action of a scoped ModelAdmin asks the one
-rule in ``tracker.permissions``; hiding buttons is only a convenience on top.
+The rule itself is ``changeable_by`` on the model's queryset (core.ownership), asked by
+``core.admin.OwnedAdminMixin`` for every page; this mixin adds what a page with an owner
+field needs: an official's only choice of owner is their own department, and the save
+goes through the app's service, which re-checks who may write, and which version.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from core.admin import OwnedAdminMixin
+
 from .models import Department
-from .permissions import can_assign, can_change, changeable, department_id_of, is_supervisor
+from .permissions import changeable, department_id_of, is_supervisor
 
 
-class DepartmentScopedAdmin:
+class DepartmentScopedAdmin(OwnedAdminMixin):
     """Mixin for the ModelAdmin of a model with ``owner_department_path``.
 
     ``owner_field`` names the model's own foreign key to its department (for
     example "lead_department"); officials may only set it to their own department.
+    ``save_service(obj, by=user)`` validates and saves.
     """
 
     owner_field = None
-    save_service = None  # the app's service that validates and saves the object
+    save_service = None
+    # What reports decide: read-only on the page once the object has reports.
+    reported_fields = ()
 
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or can_change(request.user, obj))
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or can_change(request.user, obj))
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.updates.exists():
+            fields += [name for name in self.reported_fields if name not in fields]
+        return fields
 
     def get_autocomplete_fields(self, request):
         fields = list(super().get_autocomplete_fields(request))
@@ -44,13 +48,8 @@ class DepartmentScopedAdmin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        # The form already limits the choices; this guards against any other path.
-        if not can_assign(request.user, getattr(obj, self.owner_field)):
-            raise PermissionDenied
-        if self.save_service is not None:
-            self.save_service(obj)
-        else:
-            super().save_model(request, obj, form, change)
+        # The service checks the department rule before and after saving, and the version.
+        self.save_service(obj, by=request.user)
 
     def refuse_unless_all_changeable(self, request, queryset):
         """For actions: True (after telling the user) when any selected object is not theirs."""

@@ -87,5 +87,5 @@ class KeyTaskResource(LedgerResource):
                 {"supporting_departments": _("The lead department cannot also support the task.")}
             )
 
-    def save_with_service(self, instance):
-        save_key_task(instance)
+    def save_with_service(self, instance, by):
+        save_key_task(instance, by=by)

@@ -10,6 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.concurrency import prepare_edit
+from core.ownership import ensure_changeable, ensure_still_changeable
+
 from . import roles
 from .choices import TaskStatus
 from .models import ApiToken, KeyTask, Official, TaskUpdate
@@ -36,9 +39,25 @@ def validate_report_date(reported_on, latest_reported_on, *, today=None):
         )
 
 
+# What a task's reports decide: a plain edit may not change these once reports exist.
+REPORTED_TASK_FIELDS = ("status", "progress", "completed_on")
+
+
 @transaction.atomic
-def save_key_task(task, *, supporting_departments=None):
-    """Validate and save a key task (new or changed), with its supporting departments."""
+def save_key_task(task, *, supporting_departments=None, by=None):
+    """Validate and save a key task (new or changed), with its supporting departments.
+
+    ``by`` is the user making the change (None: the system, e.g. the seed): they must
+    be allowed to change the stored task and still be after the save, in this
+    transaction; a task read at an older version is refused (StaleObjectError).
+    """
+    if task.pk is not None:
+        prepare_edit(
+            task,
+            by=by,
+            reported_fields=REPORTED_TASK_FIELDS,
+            message=_("Once a task has progress reports, record a new report to change this."),
+        )
     task.full_clean()
     task.save()
     if supporting_departments is not None:
@@ -48,13 +67,18 @@ def save_key_task(task, *, supporting_departments=None):
                 {"supporting_departments": _("The lead department cannot also support the task.")}
             )
         task.supporting_departments.set(supporting_departments)
+    ensure_still_changeable(task, by)
     return task
 
 
 @transaction.atomic
 def record_task_update(*, task, reported_on, status, progress, note="", author=None, today=None):
-    """Add a progress report to a key task and make it the task's current state."""
+    """Add a progress report to a key task and make it the task's current state.
+
+    The author must be allowed to change the task (None: the system).
+    """
     task = KeyTask.objects.select_for_update().get(pk=task.pk)
+    ensure_changeable(task, author)
     latest = task.updates.order_by("-reported_on").values_list("reported_on", flat=True).first()
     validate_report_date(reported_on, latest, today=today)
 
@@ -73,8 +97,9 @@ def record_task_update(*, task, reported_on, status, progress, note="", author=N
     task.status = status
     task.progress = progress
     task.completed_on = reported_on if status == TaskStatus.DONE else None
+    task.version += 1
     task.full_clean()
-    task.save(update_fields=["status", "progress", "completed_on"])
+    task.save(update_fields=["status", "progress", "completed_on", "version"])
     update.save()
     return update
 

@@ -59,7 +59,7 @@ class ProjectViewSet(DepartmentOwnedViewSet):
         return ProjectListSerializer if self.action == "list" else super().get_serializer_class()
 
     def save(self, project, many):
-        services.save_project(project)
+        services.save_project(project, by=self.request.user)
 
     @extend_schema(methods=["GET"], responses=ProjectUpdateSerializer(many=True))
     @extend_schema(

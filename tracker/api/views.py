@@ -58,7 +58,9 @@ class KeyTaskViewSet(DepartmentOwnedViewSet):
     owner_field = "lead_department"
 
     def save(self, task, many):
-        services.save_key_task(task, supporting_departments=many.get("supporting_departments"))
+        services.save_key_task(
+            task, supporting_departments=many.get("supporting_departments"), by=self.request.user
+        )
 
     @extend_schema(methods=["GET"], responses=TaskUpdateSerializer(many=True))
     @extend_schema(

@@ -1,12 +1,30 @@
 """The base of every API viewset: one permission rule, filters, search, ordering, exports."""
 
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, mixins, permissions
+from rest_framework import exceptions, mixins, permissions, status
+from rest_framework.response import Response
 
 from config.rest.viewsets import ReadOnlyViewSet
+from core.concurrency import StaleObjectError
 
 from ..permissions import can_assign
 from .permissions import TrackerPermission
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _("The record changed since you read it.")
+    default_code = "precondition_failed"
+
+
+class VersionConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The record changed since you read it.")
+    default_code = "conflict"
+
+
+def etag_for(instance):
+    return f'"{instance.version}"'
 
 
 class TrackerReadOnlyViewSet(ReadOnlyViewSet):
@@ -20,6 +38,9 @@ class DepartmentOwnedViewSet(
 
     ``owner_field`` names the department foreign key; ``save(instance, many)`` is the
     service that validates and saves (``many``: many-to-many values by field name).
+    A detail carries its version as ``ETag``; a ``PUT``/``PATCH`` with ``If-Match`` is
+    refused with 412 when the record changed meanwhile, and any write that loses a race
+    with another one with 409, so that nothing is silently undone.
     """
 
     owner_field = None
@@ -27,6 +48,30 @@ class DepartmentOwnedViewSet(
 
     def save(self, instance, many):
         raise NotImplementedError
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        return Response(self.get_serializer(instance).data, headers={"ETag": etag_for(instance)})
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        response["ETag"] = etag_for(self.written)
+        return response
+
+    def expected_version(self, instance):
+        header = self.request.headers.get("If-Match")
+        if not header or header.strip() == "*":
+            return None
+        tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+        if etag_for(instance) not in tags:
+            raise PreconditionFailed(
+                _(
+                    "The record changed since you read it (its ETag is now %(etag)s); "
+                    "read it again and re-apply your change."
+                )
+                % {"etag": etag_for(instance)}
+            )
+        return instance.version
 
     def write(self, serializer, instance):
         data = dict(serializer.validated_data)
@@ -37,6 +82,8 @@ class DepartmentOwnedViewSet(
             raise exceptions.PermissionDenied(
                 _("You may only create or change records of your own department.")
             )
+        if instance.pk is not None:
+            self.expected_version(instance)
         many = {
             name: data.pop(name)
             for name in list(data)
@@ -44,8 +91,11 @@ class DepartmentOwnedViewSet(
         }
         for name, value in data.items():
             setattr(instance, name, value)
-        self.save(instance, many)
-        serializer.instance = instance
+        try:
+            self.save(instance, many)
+        except StaleObjectError as error:
+            raise VersionConflict(str(error)) from None
+        serializer.instance = self.written = instance
 
     def perform_create(self, serializer):
         self.write(serializer, serializer.Meta.model())
