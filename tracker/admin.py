@@ -4,16 +4,16 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import AdminDateWidget
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import XLSX
-from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin_lists import LargeListAdmin
+from core.admin import OwnedAdmin, RecordHistoryAdmin, VersionedForm
 
 from . import dispatch as dispatch_service
 from . import services
@@ -23,22 +23,66 @@ from .admin_scoping import DepartmentScopedAdmin
 from .choices import TaskStatus
 from .deadlines import days_left
 from .display import days_left_text, light, progress_bar
+from .excel import LedgerXLSX
 from .models import ApiToken, Department, Dispatch, KeyTask, Official, TaskUpdate, WorkPoint
 from .notifications import preview_digest
 from .permissions import is_supervisor
 from .resources import KeyTaskResource
+from .uploads import LedgerImportForm, SpreadsheetRefused, refusal_message
 
 
 class LedgerAdmin(ImportExportMixin):
-    """Excel in and out (.xlsx only), with errors named by Excel row and column."""
+    """Excel in and out (.xlsx only), with errors named by Excel row and column.
 
-    import_formats = [XLSX]
-    export_formats = [XLSX]
+    An upload is checked by ``LedgerImportForm`` (size, zip, kind) before it is stored and read
+    by ``LedgerXLSX`` (row limit, plain messages); exports keep text as text (``LedgerXLSX``).
+    """
+
+    import_formats = [LedgerXLSX]
+    export_formats = [LedgerXLSX]
+    import_form_class = LedgerImportForm
     import_template_name = "admin/tracker/ledger_import.html"
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # The library would show the exception's class name ("BadZipFile"); say what is wrong.
+        form.add_error("import_file", refusal_message(e))
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        # The library keeps numbers and dates typed only for its own XLSX class, not for a
+        # subclass; ask for them, so that money columns stay numbers Excel can sum.
+        kwargs["force_native_type"] = True
+        return super().get_data_for_export(request, queryset, **kwargs)
+
+    def process_import(self, request, **kwargs):
+        # The confirmation rereads the file stored at the preview: it may have expired, or be
+        # refused if tampered with. Either way nothing was imported; say so instead of a 500.
+        try:
+            return super().process_import(request, **kwargs)
+        except (SpreadsheetRefused, OSError) as error:
+            detail = str(error) if isinstance(error, SpreadsheetRefused) else ""
+            messages.error(
+                request,
+                " ".join([_("Nothing was imported: upload the file again."), detail]).strip(),
+            )
+            return redirect("admin:{}_{}_import".format(*self.get_model_info()))
+
+    def process_result(self, result, request):
+        # Rows refused at the confirmation (the data changed since the preview) were rolled
+        # back; the library would still announce success.
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                _(
+                    "Nothing was imported: the records changed since the preview. Upload the "
+                    "file again to see what is wrong."
+                ),
+            )
+            return redirect("admin:{}_{}_import".format(*self.get_model_info()))
+        return super().process_result(result, request)
 
 
 @admin.register(Department)
-class DepartmentAdmin(SimpleHistoryAdmin):
+class DepartmentAdmin(RecordHistoryAdmin):
     list_display = ["name", "short_name", "division", "has_liaison_section", "email"]
     list_filter = ["has_liaison_section", "is_demo"]
     search_fields = ["name", "short_name"]
@@ -73,7 +117,7 @@ class OfficialCreationForm(forms.ModelForm):
 
 
 @admin.register(Official)
-class OfficialAdmin(admin.ModelAdmin):
+class OfficialAdmin(OwnedAdmin):
     list_display = ["user", "department", "phone", "is_supervisor", "receives_digest"]
     list_filter = ["is_supervisor", "receives_digest", "department"]
     search_fields = ["user__username", "user__first_name", "department__name"]
@@ -121,7 +165,7 @@ class OfficialAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkPoint)
-class WorkPointAdmin(admin.ModelAdmin):
+class WorkPointAdmin(OwnedAdmin):
     list_display = ["year", "number", "aspect", "title"]
     list_filter = ["year", "aspect"]
     search_fields = ["title"]
@@ -140,7 +184,7 @@ class TaskProgressForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("note"), widget=forms.Textarea, required=False)
 
 
-class KeyTaskForm(forms.ModelForm):
+class KeyTaskForm(VersionedForm):
     def clean(self):
         cleaned = super().clean()
         lead = cleaned.get("lead_department")
@@ -157,11 +201,12 @@ class MarkDoneForm(forms.Form):
 
 @admin.register(KeyTask)
 class KeyTaskAdmin(
-    LargeListAdmin, DepartmentScopedAdmin, RecordReportAdmin, LedgerAdmin, SimpleHistoryAdmin
+    LargeListAdmin, DepartmentScopedAdmin, RecordReportAdmin, LedgerAdmin, RecordHistoryAdmin
 ):
     form = KeyTaskForm
     owner_field = "lead_department"
     save_service = staticmethod(services.save_key_task)
+    reported_fields = services.REPORTED_TASK_FIELDS
     resource_classes = [KeyTaskResource]
     report_form_class = TaskProgressForm
     list_display = [
@@ -260,7 +305,7 @@ class TaskUpdateAdmin(ReadOnlyReportAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(OwnedAdmin):
     """Tokens for dashboards and other systems; the key is shown once, at creation."""
 
     list_display = [
@@ -327,7 +372,7 @@ class DigestPreviewForm(forms.Form):
 
 
 @admin.register(Dispatch)
-class DispatchAdmin(admin.ModelAdmin):
+class DispatchAdmin(OwnedAdmin):
     """The dispatch log: every email, its status and error; resend; preview a digest."""
 
     list_display = [

@@ -11,8 +11,12 @@ from django.core.exceptions import MultipleObjectsReturned, ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
+from import_export.formats.base_formats import XLSX
+
+from core.spreadsheets import xlsx_bytes
 
 from .permissions import can_assign, can_change
+from .uploads import read_ledger
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 
@@ -150,7 +154,11 @@ class LedgerResource(resources.ModelResource):
     class Meta:
         skip_unchanged = True
         report_skipped = True
-        clean_model_instances = True
+        # The app's service (``save_with_service``) runs full_clean() before it saves, and a
+        # ValidationError it raises marks the row invalid like any other; cleaning here too
+        # would validate every row twice, and the model's check constraints cost a query
+        # each, which was half the time of an import (see TRACKER_IMPORT_MAX_ROWS).
+        clean_model_instances = False
         use_transactions = True
 
     def __init__(self, **kwargs):
@@ -177,6 +185,8 @@ class LedgerResource(resources.ModelResource):
 
     def import_instance(self, instance, row, **kwargs):
         user = kwargs.get("user")
+        # The service re-checks the rule as this user, after saving, in the same transaction.
+        self.acting_user = user
         stored = type(instance).objects.filter(pk=instance.pk).first() if instance.pk else None
         if user is not None and stored is not None and not can_change(user, stored):
             raise ValidationError(
@@ -189,9 +199,9 @@ class LedgerResource(resources.ModelResource):
             )
 
     def do_instance_save(self, instance, is_create):
-        self.save_with_service(instance)
+        self.save_with_service(instance, by=getattr(self, "acting_user", None))
 
-    def save_with_service(self, instance):
+    def save_with_service(self, instance, by):
         raise NotImplementedError
 
     def import_row(self, row, instance_loader, **kwargs):
@@ -209,3 +219,24 @@ class LedgerResource(resources.ModelResource):
         # A bad row anywhere rolls back every row: a ledger goes in whole or not at all.
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, **kwargs)
+
+
+class LedgerXLSX(XLSX):
+    """.xlsx read with our limits and plain refusals, and written with text kept as text.
+
+    Reading: :func:`tracker.uploads.read_ledger` checks size, zip and row count before and
+    while parsing, on the preview and again on the confirmation (which rereads the stored file).
+
+    Writing: every text becomes a text cell, so that a name like ``=HYPERLINK(...)`` is neither
+    run by Excel nor lost on re-import (the stock writer makes it a formula, which our
+    ``data_only`` import then reads as empty). django-import-export's own
+    ``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT`` is deliberately left off: in 4.4.3 it deletes
+    the leading "=" (``_escape_formulae``, also tablib's ``escape``) and turns every cell into
+    text, so an export followed by an import would rename the project and change its numbers.
+    """
+
+    def create_dataset(self, in_stream):
+        return read_ledger(in_stream)
+
+    def export_data(self, dataset, **kwargs):
+        return xlsx_bytes(dataset.headers or [], dataset, title=dataset.title)

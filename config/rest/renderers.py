@@ -1,8 +1,12 @@
-"""Lists as spreadsheets: ``?format=csv`` or ``?format=xlsx`` on any list endpoint."""
+"""Lists as spreadsheets: ``?format=csv`` or ``?format=xlsx`` on any list endpoint.
 
-import tablib
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+Cells are written by :mod:`core.spreadsheets`, so that a name typed as ``=HYPERLINK(...)``
+reaches a spreadsheet as text, never as a formula.
+"""
+
 from rest_framework import renderers
+
+from core.spreadsheets import csv_text, xlsx_bytes
 
 
 def flatten(row, prefix=""):
@@ -21,14 +25,12 @@ def flatten(row, prefix=""):
     return flat
 
 
-def dataset(data):
+def table(data):
+    """Headers and rows of a list (or a page of one, or a single object)."""
     rows = data if isinstance(data, list) else data.get("results", [data])
     flat_rows = [flatten(row) for row in rows]
     headers = list(dict.fromkeys(key for row in flat_rows for key in row))
-    table = tablib.Dataset(headers=headers)
-    for row in flat_rows:
-        table.append([row.get(header, "") for header in headers])
-    return table
+    return headers, [[row.get(header, "") for header in headers] for row in flat_rows]
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -37,8 +39,8 @@ class CSVRenderer(renderers.BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        # A byte-order mark so that Excel opens Chinese text correctly.
-        return "\ufeff" + dataset(data).export("csv")
+        # Text that would start a formula gets a leading ' (the OWASP advice for CSV).
+        return csv_text(*table(data))
 
 
 class XLSXRenderer(renderers.BaseRenderer):
@@ -48,11 +50,5 @@ class XLSXRenderer(renderers.BaseRenderer):
     render_style = "binary"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        table = dataset(data)
-        # Excel cannot hold control characters; drop them rather than fail.
-        clean = tablib.Dataset(headers=table.headers)
-        for row in table:
-            clean.append(
-                [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
-            )
-        return clean.export("xlsx")
+        # Text is written as text cells, control characters Excel cannot hold dropped.
+        return xlsx_bytes(*table(data))
