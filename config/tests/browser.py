@@ -59,3 +59,34 @@ def serial_live_server():
         thread.terminate()
         for shared in override.values():
             shared.dec_thread_sharing()
+
+
+# Every Content-Security-Policy violation of a page (and its frames), kept in the page itself;
+# playwright injects this before any of the page's own scripts, whatever the policy.
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} ` +
+      `(${event.sourceFile || document.URL}:${event.lineNumber}) ` +
+      (event.target && event.target.outerHTML ? event.target.outerHTML.slice(0, 160) : ""),
+  );
+});
+"""
+
+
+def csp_violations(page):
+    """The violations the current page has reported so far."""
+    return page.evaluate("window.__cspViolations || []")
+
+
+def inline_script_runs(page):
+    """Whether the page runs a <script> with inline text added to it (the CSP must refuse)."""
+    return page.evaluate(
+        """() => {
+            const script = document.createElement("script");
+            script.textContent = "window.__inlineRan = true";
+            document.head.append(script);
+            return window.__inlineRan === true;
+        }"""
+    )

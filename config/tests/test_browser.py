@@ -4,6 +4,7 @@ Uses Debian's chromium (never a downloaded browser) driven by playwright, and sa
 a screenshot of every page it visits under test-artifacts/browser/.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -16,7 +17,14 @@ from projects.models import Project
 from tracker.choices import TaskStatus
 from tracker.models import KeyTask
 
-from .browser import CHROMIUM, CHROMIUM_FLAGS
+from .browser import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    RECORD_CSP_VIOLATIONS,
+    csp_violations,
+    inline_script_runs,
+    serial_live_server,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
@@ -112,3 +120,150 @@ def test_official_records_project_status_and_task_progress(live_server, browser_
     assert project.funds_in_place == 20000
     assert (task.status, task.progress) == (TaskStatus.IN_PROGRESS, 85)
     assert task.updates.first().author.username == "demo-commerce"
+
+
+MARKUP = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
+
+
+@pytest.fixture
+def serial_url(transactional_db):
+    # The dashboard's parallel API calls need the one-request-at-a-time server on SQLite.
+    with serial_live_server() as url:
+        yield url
+
+
+@pytest.fixture
+def csp_page(serial_url):
+    """A page that records its Content-Security-Policy violations and console complaints."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+        context.add_init_script(RECORD_CSP_VIOLATIONS)
+        page = context.new_page()
+        page.set_default_timeout(20000)
+        page.console_csp = []
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text and page.console_csp.append(message.text)
+            ),
+        )
+        yield page
+        browser.close()
+        connections.close_all()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def test_every_page_runs_under_the_content_security_policy(serial_url, csp_page):
+    """The admin, the dashboard, the API docs, the browsable API and the digest preview work
+    with a policy that runs no inline script, and report no violation while they do."""
+    from django.utils import timezone
+    from django_celery_beat.models import PeriodicTask
+
+    from tracker.models import Department, WorkPoint
+
+    call_command("seed", "--demo", verbosity=0)
+    today = timezone.localdate()
+    department = Department.objects.create(
+        name=MARKUP, short_name="markup-dept", division=Department.objects.first().division
+    )
+    KeyTask.objects.create(
+        code="KT-CSP-1",
+        year=today.year,
+        title=MARKUP,
+        work_point=WorkPoint.objects.first(),
+        lead_department=department,
+        deadline=today - datetime.timedelta(days=2),
+    )
+    project = Project.objects.get(code="DZ-2023-001")
+    beat = PeriodicTask.objects.filter(crontab__isnull=False).first()
+    page = csp_page
+
+    page.goto(f"{serial_url}/admin/login/")
+    page.fill("#id_username", "demo-supervisor")
+    page.fill("#id_password", demo.DEMO_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#site-name")
+
+    preview = (
+        f"/admin/tracker/dispatch/preview-digest/?department={department.pk}"
+        f"&date={today.isoformat()}"
+    )
+    # Each page, and what shows that its scripts ran.
+    pages = [
+        ("admin-index", "/admin/", "#site-name"),
+        ("admin-projects", "/admin/projects/project/", "#result_list"),
+        # DateTimeShortcuts.js adds the calendar links: the admin's scripts ran.
+        ("admin-project", f"/admin/projects/project/{project.pk}/change/", ".datetimeshortcuts"),
+        ("dashboard", "/dashboard/", "body[data-state=ready]"),
+        # Swagger UI drew the operations from the schema.
+        ("api-docs", "/api/docs/", ".swagger-ui .opblock"),
+        ("browsable-api", "/api/v1/projects/", ".response-info"),
+        ("digest-preview", preview, "#preview"),
+        (
+            "periodic-task",
+            f"/admin/django_celery_beat/periodictask/{beat.pk}/change/",
+            "#id_crontab",
+        ),
+    ]
+    violations, headers = {}, {}
+    for name, path, ready in pages:
+        response = page.goto(serial_url + path)
+        page.wait_for_selector(ready)
+        page.wait_for_load_state("load")
+        shot(page, f"csp-{name}")
+        headers[name] = response.headers.get("content-security-policy", "")
+        violations[name] = csp_violations(page)
+        if name == "browsable-api":
+            # DRF's scripts ran: jQuery is there and the format menu opens (bootstrap.js).
+            assert page.evaluate("typeof window.jQuery") == "function"
+            page.click(".format-selection .dropdown-toggle")
+            page.wait_for_selector(".format-selection .dropdown-menu", state="visible")
+            page.screenshot(path=str(ARTIFACTS / "csp-browsable-api-menu.png"))
+        if name == "digest-preview":
+            # The email shows in its sandboxed frame, the names in it as plain text...
+            frame = page.frame_locator("#preview")
+            assert MARKUP in frame.locator("body").inner_text()
+            assert frame.locator("img").count() == 0
+            assert page.get_attribute("#preview", "sandbox") == ""
+            # ...and none of its markup became part of the admin page.
+            assert page.locator("img[src=x]").count() == 0
+            assert (
+                page.evaluate("[...document.scripts].filter(s => s.text.includes('__xss')).length")
+                == 0
+            )
+            assert page.evaluate("typeof window.__xss") == "undefined"
+        if name == "periodic-task":
+            # Its script (a file now) hid the raw translation row.
+            assert page.locator(".field-crontab_translation").is_hidden()
+
+    assert violations == {name: [] for name, _path, _ready in pages}
+    assert page.console_csp == []
+    for name, policy in headers.items():
+        assert "script-src 'self'" in policy, (name, policy)
+        assert "unsafe-eval" not in policy and "object-src 'none'" in policy
+        assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+
+    # An inline script does not run, and the browser says why.
+    page.goto(f"{serial_url}/dashboard/")
+    page.wait_for_selector("body[data-state=ready]")
+    assert inline_script_runs(page) is False
+    assert any(v.startswith("script-src-elem blocked inline") for v in csp_violations(page))
+
+    # The language menu (its script now a file) still switches the admin's language.
+    page.goto(f"{serial_url}/admin/")
+    with page.expect_navigation():
+        page.select_option("#language-switch select", "en")
+    assert page.get_attribute("html", "lang") == "en"
+
+    # The browsable API's "Log out" (a plain form button in our override of its template).
+    page.goto(f"{serial_url}/api/v1/projects/")
+    page.click(".navbar .dropdown-toggle")
+    with page.expect_navigation():
+        page.click("#logoutForm button")
+    assert page.request.get(f"{serial_url}/api/v1/projects/").status == 401
+    assert csp_violations(page) == []

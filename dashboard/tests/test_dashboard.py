@@ -201,3 +201,105 @@ def test_the_dashboard_shows_the_api_figures_and_follows_its_filters(live_url, b
     listed = Project.objects.filter(year=2023, host_division=lingcheng).count()
     assert filtered["projects"] == str(listed)
     assert str(listed) in page.inner_text("#changelist")
+
+
+PAYLOAD = '<img src=x onerror="window.__xss=1">'
+
+SHOW_TOOLTIP_AT = """([id, point]) => {
+    const element = document.getElementById(id);
+    const chart = echarts.getInstanceByDom(element);
+    const [x, y] = chart.convertToPixel({seriesIndex: 0}, point);
+    const box = element.getBoundingClientRect();
+    return [box.left + x, box.top + y];
+}"""
+
+
+def hover(page, chart_id, point):
+    """Move the mouse onto a chart's bar, as a person would, until its tooltip shows; the
+    tooltip's text, and how many elements in the chart came from the name's markup."""
+    page.locator(f"#{chart_id}").scroll_into_view_if_needed()
+    x, y = page.evaluate(SHOW_TOOLTIP_AT, [chart_id, point])
+    page.mouse.move(x, y)
+    # The canvas has no text: whatever text the chart shows is its tooltip.
+    page.wait_for_function("id => document.getElementById(id).innerText.trim()", arg=chart_id)
+    return page.inner_text(f"#{chart_id}"), page.locator(f"#{chart_id} img").count()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_names_from_the_database_are_shown_as_text_never_run_as_html(
+    live_url, browser, beijing, dezhou, work_point, make_official
+):
+    """Names that carry markup show literally in tooltips, menus and the table.
+
+    The page runs with its Content-Security-Policy bypassed, so that this checks the
+    escaping on its own: were a tooltip written with the name as HTML, the image's onerror
+    would run and set window.__xss.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from projects.models import IndustryChain, Project
+    from regions.choices import DivisionLevel
+    from regions.models import Division
+    from tracker.models import Department, KeyTask
+
+    today = timezone.localdate()
+    county = Division.objects.create(
+        code="371499", name=PAYLOAD, level=DivisionLevel.COUNTY, parent=dezhou
+    )
+    chain = IndustryChain.objects.create(name=PAYLOAD, group="local")
+    department = Department.objects.create(name=PAYLOAD, short_name=PAYLOAD, division=dezhou)
+    Project.objects.create(
+        code="DZ-XSS-1",
+        name=PAYLOAD,
+        investor=PAYLOAD,
+        origin=beijing,
+        host_division=county,
+        industry_chain=chain,
+        responsible_department=department,
+        year=today.year,
+        total_investment=Decimal("80000"),
+        funds_in_place=Decimal("40000"),
+        signed_on=today,
+    )
+    KeyTask.objects.create(
+        code="KT-XSS-1",
+        year=today.year,
+        title=PAYLOAD,
+        work_point=work_point,
+        lead_department=department,
+        deadline=today - datetime.timedelta(days=3),
+    )
+    make_official("xss-supervisor", is_supervisor=True)
+
+    context = browser.new_context(
+        viewport={"width": 1600, "height": 1000}, locale="zh-CN", bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    page.goto(f"{live_url}/dashboard/")
+    page.fill("#id_username", "xss-supervisor")
+    page.fill("#id_password", "secret-password")
+    page.click("input[type=submit]")
+    page.wait_for_selector("body[data-state=ready]")
+
+    # Bars of 4 亿元: hover the middle of the county's, the chain's and the department's bar.
+    county_tip, county_images = hover(page, "chart-county", [2, 0])
+    chain_tip, chain_images = hover(page, "chart-chain", [2, 0])
+    department_tip, department_images = hover(page, "chart-departments", [0.5, 0])
+    page.screenshot(path=str(ARTIFACTS / "07-markup-in-names.png"), full_page=True)
+    (ARTIFACTS.parent / "browser").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS.parent / "browser" / "dashboard-markup-in-names.png"))
+
+    assert PAYLOAD in county_tip and "4.00" in county_tip  # 40,000 万元 is 4 亿元
+    assert PAYLOAD in chain_tip and PAYLOAD in department_tip
+    assert county_images == chain_images == department_images == 0
+    assert PAYLOAD in page.inner_text("#deadlines")  # the task's title and its department
+    assert page.inner_text("#deadlines").count(PAYLOAD) == 2
+    for menu in ("#f-county", "#f-chain", "#f-department"):
+        assert PAYLOAD in page.locator(f"{menu} option").all_inner_texts()
+    # Not one element was made from a name, and nothing ran.
+    assert page.locator("main img, #filters img").count() == 0
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    context.close()

@@ -20,6 +20,12 @@
   const charts = {};
   let generation = 0; // answers to an older filter choice are dropped
 
+  // ECharts writes a tooltip that a formatter function returns as HTML (innerHTML): every
+  // text in one, names from the API above all, goes through escapeHTML(). Axis labels, legends
+  // and bar labels are drawn on the canvas and are never HTML; ECharts escapes its own
+  // default tooltips and string templates. Tables and menus take text (textContent, Option).
+  const escapeHTML = (text) => echarts.format.encodeHTML(String(text));
+
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, (_, name) => values[name]);
   }
@@ -124,7 +130,9 @@
         tooltip: {
           trigger: "item",
           formatter: (p) =>
-            `${p.name}<br>${L.fundsInPlace}: ${p.value.toFixed(2)}<br>${L.count}: ${p.data.projects}`,
+            [p.name, `${L.fundsInPlace}: ${p.value.toFixed(2)}`, `${L.count}: ${p.data.projects}`]
+              .map(escapeHTML)
+              .join("<br>"),
         },
         grid: { left: 8, right: 64, top: 8, bottom: 8, containLabel: true },
         xAxis: Object.assign({ type: "value", show: false }),
@@ -163,7 +171,7 @@
     show(
       "chart-pipeline",
       {
-        tooltip: { trigger: "item", formatter: "{b}: {c}" },
+        tooltip: { trigger: "item", formatter: (p) => escapeHTML(`${p.name}: ${p.value}`) },
         series: [
           {
             type: "funnel",
