@@ -1,13 +1,21 @@
 """What /healthz and `manage.py health` check: the database, Redis and the scheduler."""
 
 import datetime
+import ipaddress
+import logging
 
 from django.conf import settings
 from django.db import connection
+from django.http import JsonResponse
 from django.utils import timezone
 
+from core.client_ip import client_ip
+
 from .models import Heartbeat
+from .permissions import is_supervisor
 from .scheduler import PROCESS
+
+logger = logging.getLogger(__name__)
 
 
 def check_database():
@@ -43,24 +51,45 @@ def check_scheduler():
 CHECKS = {"database": check_database, "redis": check_redis, "scheduler": check_scheduler}
 
 
-def run_checks(names=None):
-    """Returns (healthy, {name: message}); one failing check does not hide the others."""
-    results, healthy = {}, True
+def check_each(names=None):
+    """{name: (passed, message)}; one failing check does not hide the others."""
+    results = {}
     for name in names or CHECKS:
         try:
-            results[name] = CHECKS[name]()
+            results[name] = (True, CHECKS[name]())
         except Exception as error:  # every failure is reported, whatever its kind
-            healthy = False
-            results[name] = f"error: {type(error).__name__}: {error}"
-    return healthy, results
+            results[name] = (False, f"error: {type(error).__name__}: {error}")
+    return results
+
+
+def run_checks(names=None):
+    """Returns (healthy, {name: message}), for `manage.py health`."""
+    results = check_each(names)
+    return all(passed for passed, _ in results.values()), {
+        name: message for name, (_, message) in results.items()
+    }
+
+
+def may_see_details(request):
+    """Hosts, ports and error messages help an attacker map the network: only supervisors
+    and monitoring on a configured internal network see them."""
+    if is_supervisor(request.user):
+        return True
+    address = client_ip(request)
+    if not address or not settings.TRACKER_HEALTH_DETAIL_NETWORKS:
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(net) for net in settings.TRACKER_HEALTH_DETAIL_NETWORKS)
 
 
 def healthz(request):
-    """200 when every check passes, 503 naming what is wrong otherwise; `?only=database`
-    (repeatable) runs a subset, for a load balancer that should not drop a web process
-    because beat is down. No login: probes have none, and nothing here is secret."""
-    from django.http import JsonResponse
-
+    """200 when every check passes, 503 otherwise; `?only=database` (repeatable) runs a
+    subset, for a load balancer that should not drop a web process because beat is down.
+    No login: probes have none. Anyone sees "ok" or "error" per check; why a check failed
+    goes to the log and to those ``may_see_details`` allows."""
     names = request.GET.getlist("only")
     unknown = sorted(set(names) - set(CHECKS))
     if unknown:
@@ -68,9 +97,17 @@ def healthz(request):
             {"only": f"unknown check(s): {', '.join(unknown)}; choose from {', '.join(CHECKS)}"},
             status=400,
         )
-    healthy, results = run_checks(names or None)
+    results = check_each(names or None)
+    healthy = all(passed for passed, _ in results.values())
+    for name, (passed, message) in results.items():
+        if not passed:
+            logger.warning("health check %s failed: %s", name, message)
+    if may_see_details(request):
+        checks = {name: message for name, (_, message) in results.items()}
+    else:
+        checks = {name: "ok" if passed else "error" for name, (passed, _) in results.items()}
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": results},
+        {"status": "ok" if healthy else "error", "checks": checks},
         status=200 if healthy else 503,
         json_dumps_params={"ensure_ascii": False},
     )

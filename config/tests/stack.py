@@ -10,6 +10,7 @@ children it forked (gunicorn's and Celery's workers).
 import asyncio
 import email
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -53,6 +54,11 @@ def example_environment():
             value = value[1:-1]
         values[name] = value
     return values
+
+
+def production_environment():
+    """.env.example as an operator fills it in: production refuses the placeholder key."""
+    return {**example_environment(), "DJANGO_SECRET_KEY": secrets.token_urlsafe(64)}
 
 
 def free_port():
@@ -118,7 +124,7 @@ class NativeStack:
         venv_bin = str(Path(sys.executable).parent)
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "TRACKER_"))},
-            **example_environment(),
+            **production_environment(),
             # What the compose file's services would get from their network, here on loopback.
             "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
             "DJANGO_SETTINGS_MODULE": "config.settings",

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tracker.models import Heartbeat
 
-from .stack import ROOT, example_environment
+from .stack import ROOT, example_environment, production_environment
 
 
 def manage(tmp_path, *args, **env):
@@ -37,7 +37,7 @@ def manage(tmp_path, *args, **env):
 
 def test_the_example_production_environment_passes_the_deployment_checks(tmp_path):
     result = manage(
-        tmp_path, "check", "--deploy", "--fail-level", "WARNING", **example_environment()
+        tmp_path, "check", "--deploy", "--fail-level", "WARNING", **production_environment()
     )
     assert result.returncode == 0, result.stderr
     assert "no issues (0 silenced)" in result.stdout
@@ -45,11 +45,38 @@ def test_the_example_production_environment_passes_the_deployment_checks(tmp_pat
 
 @pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "EMAIL_URL"])
 def test_production_refuses_to_start_without_a_required_setting(tmp_path, missing):
-    env = example_environment()
+    env = production_environment()
     del env[missing]
     result = manage(tmp_path, "check", **env)
     assert result.returncode != 0
     assert f"{missing} must be set when TRACKER_ENV=production" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    [example_environment()["DJANGO_SECRET_KEY"], "x7Gq" * 12],  # the placeholder; 48 characters
+    ids=["placeholder", "short"],
+)
+def test_production_refuses_the_placeholder_or_a_short_secret_key(tmp_path, key):
+    result = manage(tmp_path, "check", **{**production_environment(), "DJANGO_SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY must be 50 or more random characters" in (
+        result.stderr
+    )
+
+
+def test_the_settings_know_the_placeholder_of_the_example_environment():
+    from django.conf import settings
+
+    assert example_environment()["DJANGO_SECRET_KEY"] == settings.PLACEHOLDER_SECRET_KEY
+
+
+def test_the_image_builds_with_a_key_production_accepts(tmp_path):
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    build_key = re.search(r"DJANGO_SECRET_KEY=(\S+)", dockerfile).group(1)
+    env = {**production_environment(), "DJANGO_SECRET_KEY": build_key}
+    result = manage(tmp_path, "check", **env)
+    assert result.returncode == 0, result.stderr
 
 
 def test_an_unknown_mode_is_refused(tmp_path):
@@ -123,37 +150,83 @@ def test_healthz_answers_200_when_everything_answers(client, beat_seen):
     beat_seen(10)
     response = client.get("/healthz")
     assert response.status_code == 200
-    body = response.json()
-    assert body["status"] == "ok"
-    assert body["checks"]["database"] == "ok"
-    assert body["checks"]["scheduler"].startswith("ok")
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "redis": "ok", "scheduler": "ok"},
+    }
 
 
-def test_healthz_says_when_the_scheduler_never_ran(client, db):
-    response = client.get("/healthz")
+@pytest.fixture
+def supervisor_client(client, supervisor_user):
+    client.force_login(supervisor_user)
+    return client
+
+
+def test_healthz_says_when_the_scheduler_never_ran(client, supervisor_client, db):
+    response = supervisor_client.get("/healthz")
     assert response.status_code == 503
-    assert (
-        response.json()["checks"]["scheduler"] == "error: RuntimeError: celery beat has never run"
-    )
-    assert response.json()["checks"]["database"] == "ok"
+    checks = response.json()["checks"]
+    assert checks["scheduler"] == "error: RuntimeError: celery beat has never run"
+    assert checks["database"] == "ok"
 
 
-def test_healthz_says_when_the_scheduler_went_silent(client, beat_seen, settings):
+def test_healthz_says_when_the_scheduler_went_silent(supervisor_client, beat_seen, settings):
     settings.TRACKER_SCHEDULER_MAX_SILENCE_SECONDS = 180
     beat_seen(600)
-    response = client.get("/healthz")
+    response = supervisor_client.get("/healthz")
     assert response.status_code == 503
     assert "celery beat last seen 600 s ago" in response.json()["checks"]["scheduler"]
 
 
-def test_healthz_says_when_redis_does_not_answer(client, beat_seen, settings):
+@pytest.fixture
+def redis_down(beat_seen, settings):
     beat_seen(10)
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    response = client.get("/healthz")
+
+
+def test_healthz_tells_anonymous_callers_only_which_check_failed(client, redis_down, caplog):
+    with caplog.at_level(logging.WARNING, logger="tracker.health"):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "error",
+        "checks": {"database": "ok", "redis": "error", "scheduler": "ok"},
+    }
+    assert "ConnectionError" not in response.content.decode()
+    # The reason goes to the log, for the operators.
+    assert "health check redis failed: error: ConnectionError" in caplog.text
+
+
+def test_healthz_shows_supervisors_why(supervisor_client, redis_down):
+    response = supervisor_client.get("/healthz")
     assert response.status_code == 503
     checks = response.json()["checks"]
     assert checks["redis"].startswith("error: ConnectionError")
-    assert checks["database"] == "ok" and checks["scheduler"].startswith("ok")
+    assert checks["database"] == "ok" and checks["scheduler"].startswith("ok (last seen")
+
+
+def test_healthz_hides_the_reasons_from_officials(client, official_user, redis_down):
+    client.force_login(official_user)
+    assert client.get("/healthz").json()["checks"]["redis"] == "error"
+
+
+def test_healthz_shows_the_configured_internal_network_why(client, redis_down, settings):
+    settings.TRACKER_HEALTH_DETAIL_NETWORKS = ["192.0.2.0/24", "2001:db8::/32"]
+    inside = client.get("/healthz", REMOTE_ADDR="192.0.2.10").json()["checks"]
+    assert inside["redis"].startswith("error: ConnectionError")
+    assert client.get("/healthz", REMOTE_ADDR="2001:db8::5").json()["checks"]["redis"] != "error"
+    assert client.get("/healthz", REMOTE_ADDR="198.51.100.7").json()["checks"]["redis"] == "error"
+    # Behind a proxy, the address the proxy saw counts, not the proxy's own.
+    settings.TRACKER_PROXY_COUNT = 1
+    via_proxy = client.get("/healthz", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert via_proxy.json()["checks"]["redis"] == "error"
+
+
+def test_production_refuses_an_invalid_health_detail_network(tmp_path):
+    env = {**production_environment(), "TRACKER_HEALTH_DETAIL_NETWORKS": "10.0.0.0/33"}
+    result = manage(tmp_path, "check", **env)
+    assert result.returncode != 0
+    assert "TRACKER_HEALTH_DETAIL_NETWORKS" in result.stderr
 
 
 def test_health_command_exits_non_zero_when_unhealthy(beat_seen, capsys):

@@ -4,6 +4,7 @@ from rest_framework import authentication, exceptions
 
 from ..models import ApiToken
 from ..services import token_digest
+from .throttling import InvalidTokenLimit
 
 # last_used_at is written at most this often per token, not on every request.
 LAST_USED_RESOLUTION_SECONDS = 60
@@ -18,7 +19,15 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).decode(errors="replace").split()
         if not header or header[0].lower() not in self.keywords:
             return None
+        limit = InvalidTokenLimit(request)
+        if limit.exceeded():
+            raise exceptions.Throttled(
+                wait=limit.seconds_left,
+                # DRF joins it with the wait in words, so it must be a str already.
+                detail=str(_("Too many invalid tokens from this address; try again later.")),
+            )
         if len(header) != 2:
+            limit.count_failure()
             raise exceptions.AuthenticationFailed(_("Invalid token header."))
         token = (
             ApiToken.objects.active()
@@ -27,6 +36,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             .first()
         )
         if token is None or not token.user.is_active:
+            limit.count_failure()
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         now = timezone.now()
         if (

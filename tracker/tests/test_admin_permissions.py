@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.http import HttpRequest
 from django.urls import reverse
 
 from conftest import admin_form_data
@@ -187,7 +188,8 @@ def test_supervisor_creates_an_official_account_for_a_department(
     official = Official.objects.get(user__username="new-official")
     assert official.department == department and official.user.is_staff
     assert official.user.groups.get() == Group.objects.get(name=roles.OFFICIALS)
-    assert client.login(username="new-official", password="a-long-password")
+    # django-axes checks every login against its lockouts, and needs a request for that.
+    assert client.login(request=HttpRequest(), username="new-official", password="a-long-password")
 
 
 def test_officials_cannot_create_accounts(client, official_user, department):
