@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.ownership import OwnedManager, OwnedQuerySet
+from core.validators import one_line_errors, year_errors
 from regions.models import Division, Park
 from tracker.display import wan
 from tracker.models import Department, Report
@@ -27,6 +29,8 @@ class IndustryChain(models.Model):
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     group = models.CharField(_("group"), max_length=32, choices=IndustryChainGroup.choices)
 
+    objects = OwnedManager()
+
     class Meta:
         verbose_name = _("industry chain")
         verbose_name_plural = _("industry chains")
@@ -42,8 +46,12 @@ class IndustryChain(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        if errors := one_line_errors(self, "name", "name_en"):
+            raise ValidationError(errors)
 
-class ProjectQuerySet(models.QuerySet):
+
+class ProjectQuerySet(OwnedQuerySet):
     def from_province(self, province):
         """Projects whose investor comes from ``province`` or a place within it."""
         return self.filter(
@@ -127,6 +135,12 @@ class Project(models.Model):
     planned_production_on = models.DateField(_("planned production"), null=True, blank=True)
     produced_on = models.DateField(_("in operation since"), null=True, blank=True)
     is_key = models.BooleanField(_("key project"), default=False)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Counts the saves, so that a change built on an old copy is refused."),
+    )
     description = models.TextField(_("description"), blank=True)
     is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
 
@@ -175,7 +189,19 @@ class Project(models.Model):
         return f"{self.code} {self.name}"
 
     def clean(self):
-        errors = {}
+        errors = {
+            **one_line_errors(self, "code", "name", "investor"),
+            **year_errors(self, "year"),
+        }
+        try:
+            over = self.funds_in_place > self.total_investment
+        except TypeError:  # a value its own field refused already
+            over = False
+        if over:
+            errors["funds_in_place"] = _(
+                "Funds in place cannot exceed the total investment; "
+                "raise the total investment first."
+            )
         for stage in stages_reached(self.stage):
             field = STAGE_DATE_FIELDS.get(stage)
             if field and getattr(self, field) is None:
@@ -216,6 +242,7 @@ class ProjectUpdate(Report):
     """A dated status report on a project."""
 
     owner_department_path = "project__responsible_department"
+    objects = OwnedManager()
     history = HistoricalRecords()
 
     project = models.ForeignKey(

@@ -5,6 +5,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.ownership import OwnedManager, OwnedQuerySet
+from core.validators import one_line_errors
+
 from .choices import DivisionLevel, ParkKind
 
 division_code_validator = RegexValidator(
@@ -12,7 +15,7 @@ division_code_validator = RegexValidator(
 )
 
 
-class DivisionQuerySet(models.QuerySet):
+class DivisionQuerySet(OwnedQuerySet):
     def provinces(self):
         return self.filter(level=DivisionLevel.PROVINCE)
 
@@ -77,6 +80,8 @@ class Division(models.Model):
         return self.name
 
     def clean(self):
+        if errors := one_line_errors(self, "name", "name_en"):
+            raise ValidationError(errors)
         ancestor = self.parent
         while ancestor is not None:
             if ancestor.pk == self.pk and self.pk is not None:
@@ -126,6 +131,8 @@ class Park(models.Model):
     established_on = models.DateField(_("established on"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
 
+    objects = OwnedManager()
+
     class Meta:
         verbose_name = _("park")
         verbose_name_plural = _("parks")
@@ -142,7 +149,7 @@ class Park(models.Model):
         return self.name
 
     def clean(self):
-        errors = {}
+        errors = one_line_errors(self, "name", "name_en")
         if self.kind == ParkKind.CO_BUILT_PARK and self.partner_division_id is None:
             errors["partner_division"] = _("A co-built park needs its partner division.")
         if self.kind == ParkKind.PARK_IN_PARK and self.host_park_id is None:
@@ -175,6 +182,7 @@ class CounterpartPairing(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
 
+    objects = OwnedManager()
     history = HistoricalRecords(excluded_fields=["is_demo"])
 
     class Meta:

@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
-# Schemathesis against the running API with real authentication: no response may be
-# a 5xx, and every response must match the OpenAPI schema. Called by .ci/run.
+# Schemathesis against the running API with every check (--checks all): no response may be
+# a 5xx, every response must match the OpenAPI schema (status, content type, headers, body),
+# valid input must be accepted and invalid input refused. Excluded for now (issue 11's
+# closing note): positive_data_acceptance and negative_data_rejection, which still fail on
+# business rules no schema can state (ids that must exist, report date order, locked fields)
+# and on lenient yes/no filters; set API_CONTRACT_EXCLUDE="" to run them. Two runs: as an official with a
+# read-write token (what a writing client sees), then without credentials (401 everywhere,
+# before any input is parsed). Called by .ci/run.
 # Needs DATABASE_URL (a database it may fill with demo data and fuzzed records).
+# API_CONTRACT_PORT picks the port (default 8765); API_CONTRACT_EXAMPLES bounds the cases per
+# operation, API_CONTRACT_SECONDS the token run (default 300 s; the anonymous run, where
+# every answer is a 401, gets a third of it). Measured: coverage phase about 3.5 min each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -10,7 +19,10 @@ LOG=$(mktemp)
 
 $BIN/python manage.py migrate --no-input -v0
 $BIN/python manage.py seed --demo -v0 >/dev/null
-KEY=$($BIN/python manage.py create_api_token --user demo-supervisor --scope read_write --name schemathesis)
+# An official of one department, not a supervisor: the department rule (403) is exercised.
+# The key is the command's last line (log lines may come before it).
+KEY=$($BIN/python manage.py create_api_token --user demo-commerce --scope read_write \
+  --name schemathesis | tail -n 1)
 
 # A generous rate for the fuzzer: the limit itself is covered by the test suite.
 DJANGO_DEBUG=false API_TOKEN_RATE=100000/minute $BIN/python manage.py runserver --noreload "127.0.0.1:$PORT" >"$LOG" 2>&1 &
@@ -22,16 +34,23 @@ for _ in $(seq 60); do
   sleep 1
 done
 
+contract() {
+  $BIN/st run "http://127.0.0.1:$PORT/api/schema/" \
+    --checks all \
+    --exclude-checks "${API_CONTRACT_EXCLUDE:-positive_data_acceptance,negative_data_rejection}" \
+    --max-examples "${API_CONTRACT_EXAMPLES:-25}" \
+    --request-timeout 20 \
+    --seed 2023 \
+    --warnings off \
+    "$@"
+}
+
 status=0
-$BIN/st run "http://127.0.0.1:$PORT/api/schema/" \
-  --header "Authorization: Bearer $KEY" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-  --max-examples "${API_CONTRACT_EXAMPLES:-25}" \
-  --max-time "${API_CONTRACT_SECONDS:-600}" \
-  --request-timeout 20 \
-  --seed 2023 \
-  --warnings off \
-  || status=$?
+echo "== as an official with a read-write token =="
+SECONDS_BUDGET=${API_CONTRACT_SECONDS:-300}
+contract --header "Authorization: Bearer $KEY" --max-time "$SECONDS_BUDGET" || status=$?
+echo "== without credentials =="
+contract --phases examples,coverage,fuzzing --max-time $((SECONDS_BUDGET / 3)) || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- server log (tail) ---"; tail -n 60 "$LOG"
 fi

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.ownership import OwnedManager, OwnedQuerySet
+from core.validators import email_errors, one_line_errors, year_errors
 from regions.models import Division
 
 from .choices import OPEN_TASK_STATUSES, Aspect, TaskStatus
@@ -35,6 +37,7 @@ class Department(models.Model):
     email = models.EmailField(_("email"), blank=True)
     is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
 
+    objects = OwnedManager()
     history = HistoricalRecords(excluded_fields=["is_demo"])
 
     class Meta:
@@ -44,6 +47,11 @@ class Department(models.Model):
 
     def __str__(self):
         return self.short_name or self.name
+
+    def clean(self):
+        errors = {**one_line_errors(self, "name", "short_name"), **email_errors(self, "email")}
+        if errors:
+            raise ValidationError(errors)
 
 
 class Official(models.Model):
@@ -72,6 +80,8 @@ class Official(models.Model):
     receives_digest = models.BooleanField(_("receives the weekly digest"), default=True)
     is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
 
+    objects = OwnedManager()
+
     class Meta:
         verbose_name = _("official")
         verbose_name_plural = _("officials")
@@ -99,6 +109,8 @@ class WorkPoint(models.Model):
     title = models.CharField(_("title"), max_length=200)
     is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
 
+    objects = OwnedManager()
+
     class Meta:
         verbose_name = _("work point")
         verbose_name_plural = _("work points")
@@ -114,8 +126,12 @@ class WorkPoint(models.Model):
     def __str__(self):
         return f"{self.year}-{self.number:02d} {self.title}"
 
+    def clean(self):
+        if errors := {**one_line_errors(self, "title"), **year_errors(self, "year")}:
+            raise ValidationError(errors)
 
-class KeyTaskQuerySet(models.QuerySet):
+
+class KeyTaskQuerySet(OwnedQuerySet):
     def open(self):
         return self.filter(status__in=OPEN_TASK_STATUSES)
 
@@ -167,6 +183,12 @@ class KeyTask(models.Model):
     completed_on = models.DateField(
         _("completed on"), null=True, blank=True, help_text=_("Required when the task is done.")
     )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Counts the saves, so that a change built on an old copy is refused."),
+    )
     is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
 
     objects = KeyTaskQuerySet.as_manager()
@@ -198,7 +220,7 @@ class KeyTask(models.Model):
         return f"{self.code} {self.title}"
 
     def clean(self):
-        errors = {}
+        errors = {**one_line_errors(self, "code", "title"), **year_errors(self, "year")}
         if self.status == TaskStatus.DONE and self.completed_on is None:
             errors["completed_on"] = _("A done task needs its completion date.")
         if self.status != TaskStatus.DONE and self.completed_on is not None:
@@ -256,6 +278,8 @@ class TaskUpdate(Report):
         _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
 
+    objects = OwnedManager()
+
     class Meta(Report.Meta):
         verbose_name = _("task update")
         verbose_name_plural = _("task updates")
@@ -275,7 +299,7 @@ class TaskUpdate(Report):
         return f"{self.get_status_display()} · {self.progress}%"
 
 
-class ApiTokenQuerySet(models.QuerySet):
+class ApiTokenQuerySet(OwnedQuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True)
 
@@ -376,6 +400,8 @@ class Dispatch(models.Model):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = OwnedManager()
 
     class Meta:
         verbose_name = _("email dispatch")

@@ -1,6 +1,14 @@
 """Serializer fields shared by every app's API."""
 
+import django_filters
+from django import forms
+from django.core.validators import RegexValidator
+from django.db import models
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from core.validators import FIRST_YEAR, LAST_YEAR, ONE_LINE_MESSAGE, ONE_LINE_REGEX
 
 
 class LabelField(serializers.CharField):
@@ -38,3 +46,52 @@ class RelatedName(serializers.CharField):
                 return None
             instance = getattr(instance, attribute)
         return instance
+
+
+# A name, code or title holds no line break or control character (core.validators): DRF
+# checks it before the model does, and the schema shows it as a pattern.
+one_line = RegexValidator(ONE_LINE_REGEX, ONE_LINE_MESSAGE)
+
+
+class OneLineFieldsMixin:
+    """For a ModelSerializer: the text fields in ``Meta.one_line_fields`` must be one line.
+
+    Added to the fields ModelSerializer builds rather than through ``extra_kwargs``, which
+    would replace their validators (a unique code's among them).
+    """
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in getattr(self.Meta, "one_line_fields", ()):
+            fields[name].validators.append(one_line)
+        return fields
+
+
+# A year field's limits, in ``extra_kwargs``: the same range as the models' clean().
+YEAR = {"min_value": FIRST_YEAR, "max_value": LAST_YEAR}
+
+
+@extend_schema_field(OpenApiTypes.INT64)
+class IntegerFilter(django_filters.NumberFilter):
+    """A query filter on a whole number (an id, a year).
+
+    1.5, ``abc`` or a number beyond bigint is a 400; an id no row has is an empty list, as
+    with any filter that matches nothing (a choice among existing rows would make it a 400,
+    which no schema can promise a client).
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        # Within bigint: SQLite's driver overflows on a larger id where PostgreSQL's
+        # simply finds none, so both answer a 400 instead.
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+# A FilterSet's ``Meta.filter_overrides``: links and small integers as IntegerFilter.
+INTEGER_FILTERS = {
+    models.ForeignKey: {"filter_class": IntegerFilter},
+    models.PositiveSmallIntegerField: {"filter_class": IntegerFilter},
+}

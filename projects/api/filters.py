@@ -1,7 +1,8 @@
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 
-from regions.models import Division
+from config.rest.fields import INTEGER_FILTERS, IntegerFilter
 
 from ..models import Project
 
@@ -9,7 +10,7 @@ from ..models import Project
 class ProjectFilter(django_filters.FilterSet):
     """The admin's filters, for the list and the statistics alike."""
 
-    origin_province = django_filters.NumberFilter(
+    origin_province = IntegerFilter(
         method="filter_origin_province",
         label="Province the investor comes from (division id)",
     )
@@ -31,11 +32,18 @@ class ProjectFilter(django_filters.FilterSet):
             "year",
             "is_key",
         ]
+        filter_overrides = INTEGER_FILTERS
 
     def filter_origin_province(self, queryset, name, province_id):
         if province_id is None:
             return queryset
-        return queryset.from_province(Division(pk=province_id))
+        # By id, not Division(pk=...): an id beyond bigint then matches nothing instead of
+        # overflowing the database driver.
+        return queryset.filter(
+            Q(origin_id=province_id)
+            | Q(origin__parent_id=province_id)
+            | Q(origin__parent__parent_id=province_id)
+        )
 
     def filter_milestone_overdue(self, queryset, name, value):
         overdue = queryset.milestone_overdue(timezone.localdate())

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.rest.fields import LabelField, RelatedName
+from config.rest.fields import YEAR, LabelField, OneLineFieldsMixin, RelatedName
 from tracker.deadlines import light_for
 
 from ..choices import Stage
@@ -10,12 +10,13 @@ from ..models import MONEY, IndustryChain, Project, ProjectUpdate
 WAN = "In 万元 (10,000 yuan)."
 
 
-class IndustryChainSerializer(serializers.ModelSerializer):
+class IndustryChainSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
     group_label = LabelField("group")
 
     class Meta:
         model = IndustryChain
         fields = ["id", "name", "name_en", "group", "group_label"]
+        one_line_fields = ["name", "name_en"]
 
 
 class ProjectUpdateSerializer(serializers.ModelSerializer):
@@ -39,7 +40,7 @@ class ProjectUpdateSerializer(serializers.ModelSerializer):
         extra_kwargs = {"funds_in_place": {"help_text": WAN}}
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
     origin_name = RelatedName("origin.name")
     origin_province = serializers.SerializerMethodField()
     origin_province_name = serializers.SerializerMethodField()
@@ -90,9 +91,11 @@ class ProjectSerializer(serializers.ModelSerializer):
             "next_milestone",
             "updates",
         ]
+        one_line_fields = ["code", "name", "investor"]
         extra_kwargs = {
             "total_investment": {"help_text": WAN},
-            "funds_in_place": {"help_text": WAN},
+            "funds_in_place": {"help_text": f"{WAN} At most the total investment."},
+            "year": YEAR,
         }
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))

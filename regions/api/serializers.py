@@ -1,20 +1,21 @@
 from rest_framework import serializers
 
-from config.rest.fields import LabelField, RelatedName
+from config.rest.fields import LabelField, OneLineFieldsMixin, RelatedName
 
 from ..models import CounterpartPairing, Division, Park
 
 
-class DivisionSerializer(serializers.ModelSerializer):
+class DivisionSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
     level_label = LabelField("level")
     parent_name = RelatedName("parent.name")
 
     class Meta:
         model = Division
         fields = ["id", "code", "name", "name_en", "level", "level_label", "parent", "parent_name"]
+        one_line_fields = ["name", "name_en"]
 
 
-class ParkSerializer(serializers.ModelSerializer):
+class ParkSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
     kind_label = LabelField("kind")
     division_name = serializers.CharField(source="division.name", read_only=True)
     partner_division_name = RelatedName("partner_division.name")
@@ -36,6 +37,7 @@ class ParkSerializer(serializers.ModelSerializer):
             "host_park_name",
             "established_on",
         ]
+        one_line_fields = ["name", "name_en"]
 
 
 class CounterpartPairingSerializer(serializers.ModelSerializer):

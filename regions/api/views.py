@@ -1,6 +1,7 @@
 from config.rest.viewsets import ReadOnlyViewSet
 
 from ..models import CounterpartPairing, Division, Park
+from .filters import CounterpartPairingFilter, DivisionFilter, ParkFilter
 from .serializers import CounterpartPairingSerializer, DivisionSerializer, ParkSerializer
 
 
@@ -9,7 +10,7 @@ class DivisionViewSet(ReadOnlyViewSet):
 
     queryset = Division.objects.select_related("parent")
     serializer_class = DivisionSerializer
-    filterset_fields = ["level", "parent", "code"]
+    filterset_class = DivisionFilter
     search_fields = ["name", "name_en", "code"]
     ordering_fields = ["code", "name"]
 
@@ -19,7 +20,7 @@ class ParkViewSet(ReadOnlyViewSet):
 
     queryset = Park.objects.select_related("division", "partner_division", "host_park")
     serializer_class = ParkSerializer
-    filterset_fields = ["kind", "division", "partner_division"]
+    filterset_class = ParkFilter
     search_fields = ["name", "name_en"]
     ordering_fields = ["name"]
 
@@ -29,6 +30,6 @@ class CounterpartPairingViewSet(ReadOnlyViewSet):
 
     queryset = CounterpartPairing.objects.select_related("home", "counterpart")
     serializer_class = CounterpartPairingSerializer
-    filterset_fields = ["home", "counterpart"]
+    filterset_class = CounterpartPairingFilter
     search_fields = ["home__name", "counterpart__name", "areas"]
     ordering_fields = ["established_on"]

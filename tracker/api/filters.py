@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from config.rest.fields import INTEGER_FILTERS
+
 from ..choices import DUE_SOON_DAYS, OPEN_TASK_STATUSES, Aspect
 from ..models import Department, KeyTask, WorkPoint
 
@@ -21,6 +23,7 @@ class KeyTaskFilter(django_filters.FilterSet):
     class Meta:
         model = KeyTask
         fields = ["year", "aspect", "work_point", "lead_department", "status"]
+        filter_overrides = INTEGER_FILTERS
 
     def filter_overdue(self, queryset, name, value):
         overdue = queryset.overdue(timezone.localdate())
@@ -39,9 +42,11 @@ class DepartmentFilter(django_filters.FilterSet):
     class Meta:
         model = Department
         fields = ["division", "has_liaison_section"]
+        filter_overrides = INTEGER_FILTERS
 
 
 class WorkPointFilter(django_filters.FilterSet):
     class Meta:
         model = WorkPoint
         fields = ["year", "aspect"]
+        filter_overrides = INTEGER_FILTERS

@@ -2,6 +2,8 @@
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
+from config.api_guard import MAX_QUERY_VALUE_LENGTH
+
 ERROR = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},
@@ -46,19 +48,70 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
+# Concurrency answers of a change to a project or task (see the If-Match / version rules).
+CONFLICTS = {
+    "409": ("The record changed since it was read (a stale `version`); read it again.", ERROR),
+    "412": ("The record changed since it was read (a stale `If-Match` ETag).", ERROR),
+}
+NEGOTIATION = {
+    "406": ("No answer in the format asked for (Accept header).", ERROR),
+}
+BODY_ERRORS = {
+    "415": ("A body in a media type the operation does not read.", ERROR),
+}
+# Money in 万元: up to 12 digits before the point and 2 after, never negative (the models'
+# MONEY), written as DRF reads it.
+MONEY_PATTERN = r"^\d{1,12}(?:\.\d{1,2})?$"
+
+
+def response(description, schema):
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def document_query_limits(operation):
+    """What config.api_guard and config.rest.pagination refuse, as the schema's limits."""
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") != "query":
+            continue
+        schema = parameter.setdefault("schema", {})
+        if parameter["name"] == "page_size":
+            # Larger sizes are accepted and give MAX_PAGE_SIZE rows.
+            schema.update({"type": "integer", "minimum": 1})
+        elif parameter["name"] == "page":
+            schema.update({"type": "integer", "minimum": 1})
+        elif schema.get("type") == "string" and "enum" not in schema:
+            schema.setdefault("maxLength", MAX_QUERY_VALUE_LENGTH)
+        elif schema.get("type") == "integer":
+            # Ids and years are filtered as bigint; beyond is a 400 (config.rest.fields).
+            schema.setdefault("minimum", -(2**63))
+            schema.setdefault("maximum", 2**63 - 1)
+
+
+def document_money(components):
+    for component in components.get("schemas", {}).values():
+        for prop in component.get("properties", {}).values():
+            if prop.get("type") == "string" and prop.get("format") == "decimal":
+                prop["pattern"] = MONEY_PATTERN
+
+
 def add_error_responses(result, generator, request, public):
-    """Postprocessing hook: document the error answers of every operation."""
-    for path_item in result.get("paths", {}).values():
+    """Postprocessing hook: document the error answers of every operation, and the limits
+    the API enforces beyond what the serializers say."""
+    document_money(result.get("components", {}))
+    for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
+            document_query_limits(operation)
             responses = operation.setdefault("responses", {})
-            for code, (description, schema) in ERRORS.items():
+            errors = dict(ERRORS)
+            errors.update(NEGOTIATION)
+            if "requestBody" in operation:
+                errors.update(BODY_ERRORS)
+            if method in ("put", "patch") and path.startswith(
+                ("/api/v1/projects/", "/api/v1/tasks/")
+            ):
+                errors.update(CONFLICTS)
+            for code, (description, schema) in errors.items():
                 if code == "400" and method == "get" and "{id}" in str(path_item):
                     continue
-                responses.setdefault(
-                    code,
-                    {
-                        "description": description,
-                        "content": {"application/json": {"schema": schema}},
-                    },
-                )
+                responses.setdefault(code, response(description, schema))
     return result

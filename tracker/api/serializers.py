@@ -2,14 +2,14 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.rest.fields import LabelField, RelatedName
+from config.rest.fields import YEAR, LabelField, OneLineFieldsMixin, RelatedName
 
 from ..choices import TaskStatus
 from ..deadlines import days_left
 from ..models import Department, KeyTask, TaskUpdate, WorkPoint
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
     division_name = serializers.CharField(source="division.name", read_only=True)
 
     class Meta:
@@ -23,14 +23,17 @@ class DepartmentSerializer(serializers.ModelSerializer):
             "has_liaison_section",
             "email",
         ]
+        one_line_fields = ["name", "short_name"]
 
 
-class WorkPointSerializer(serializers.ModelSerializer):
+class WorkPointSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
     aspect_label = LabelField("aspect")
 
     class Meta:
         model = WorkPoint
         fields = ["id", "year", "aspect", "aspect_label", "number", "title"]
+        one_line_fields = ["title"]
+        extra_kwargs = {"year": YEAR}
 
 
 class TaskUpdateSerializer(serializers.ModelSerializer):
@@ -53,7 +56,7 @@ class TaskUpdateSerializer(serializers.ModelSerializer):
         read_only_fields = ["author", "created_at"]
 
 
-class KeyTaskSerializer(serializers.ModelSerializer):
+class KeyTaskSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
     work_point_title = serializers.CharField(source="work_point.title", read_only=True)
     aspect = serializers.CharField(source="work_point.aspect", read_only=True)
     aspect_label = serializers.CharField(source="work_point.get_aspect_display", read_only=True)
@@ -99,6 +102,8 @@ class KeyTaskSerializer(serializers.ModelSerializer):
             "light",
             "updates",
         ]
+        one_line_fields = ["code", "title"]
+        extra_kwargs = {"year": YEAR}
 
     @extend_schema_field(serializers.BooleanField())
     def get_is_overdue(self, task):
