@@ -6,6 +6,8 @@ variables at all the tracker runs on SQLite under ``var/``, writes emails to
 services. ``DATABASE_URL``, ``REDIS_URL`` and ``EMAIL_URL`` switch to the real ones.
 """
 
+import datetime
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -41,6 +43,14 @@ def required_in_production(name, value):
 
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
 SECRET_KEY = required_in_production("DJANGO_SECRET_KEY", env.str("DJANGO_SECRET_KEY", default=""))
+# The value .env.example ships with: a copied file that was never edited must not sign sessions.
+PLACEHOLDER_SECRET_KEY = "replace-me-with-64-random-characters-0123456789abcdefghijklmnopqrstuvwxyz"
+if PRODUCTION and (SECRET_KEY == PLACEHOLDER_SECRET_KEY or len(SECRET_KEY) < 50):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be 50 or more random characters, not the placeholder of "
+        ".env.example, when TRACKER_ENV=production; make one with: "
+        'python -c "import secrets; print(secrets.token_urlsafe(64))"'
+    )
 if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-only-for-the-embedded-default"
 ALLOWED_HOSTS = required_in_production(
@@ -62,6 +72,28 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000 if 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 
+# Content-Security-Policy (django-csp): the browser runs only scripts served as files by this
+# site, so a name from the database that smuggles in markup can never execute. No page needs
+# 'unsafe-eval' (ECharts, Swagger UI and the admin run without it; the browser tests check).
+# Styles allow 'unsafe-inline' because Django's admin, DRF's browsable API and Swagger UI put
+# style attributes and <style> blocks in their own templates, ECharts writes its tooltips as
+# markup with style attributes, and the digest preview shows an email, which must carry its
+# styles inline; a style cannot run code. The digest preview's srcdoc iframe inherits this
+# policy and is sandboxed without allow-scripts (tracker's preview_digest.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -76,6 +108,8 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_celery_beat",
+    # Locks out repeated failed logins (django-axes, AXES_* below), labelled in Chinese.
+    "config.axes_app.AxesConfig",
     # Our apps, in the direction of their imports: regions <- tracker <- projects.
     "regions",
     "tracker",
@@ -88,10 +122,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY above).
+    "csp.middleware.CSPMiddleware",
     # Static files from the web process itself, compressed and cached forever in production.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "config.api_guard.ApiGuardMiddleware",  # JSON, never a 500, under /api/
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -99,10 +136,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Lets the audit history record who made each change.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
 LOGIN_URL = "admin:login"
+# Where a login without ?next= lands (the API's /api-auth/login/ would go to a 404).
+LOGIN_REDIRECT_URL = "admin:index"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -128,6 +169,43 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # models.W040: SQLite builds the list's covering index without its INCLUDE column.
+    # The index is a PostgreSQL speed-up (docs/benchmarks.md); on the embedded default it
+    # is an ordinary index, which is all a laptop needs, so the warning says nothing useful.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account or address is refused before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Failed logins (admin and /api-auth/login/): after AXES_FAILURE_LIMIT failures within the
+# cool-off for one username, or from one address, logins are refused for AXES_COOLOFF_MINUTES;
+# every refused try starts the cool-off anew. Supervisors unlock early by deleting the
+# attempt in the admin (访问尝试) or with `manage.py axes_reset_username NAME`.
+AXES_ENABLED = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # SQLite or PostgreSQL, no Redis
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not wipe the failures: it would wipe those from the same address against
+# other accounts too, letting anyone with a login guess others' passwords without limit.
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "logins/lockout.html"
+AXES_LOCKOUT_CALLABLE = "config.logins.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Every failure is kept for the supervisors (登录失败记录), up to 1000 per username.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# No start-up banner: commands that print JSON to stdout (and the logs) stay clean.
+AXES_VERBOSE = False
+# Reverse proxies in front of gunicorn that append to X-Forwarded-For (core/client_ip.py);
+# 0 means the client connects directly and REMOTE_ADDR is its address.
+TRACKER_PROXY_COUNT = env.int("TRACKER_PROXY_COUNT", default=0)
+# Invalid API tokens from one address, before it is refused with 429 (DRF rate syntax).
+API_INVALID_TOKEN_RATE = env.str("API_INVALID_TOKEN_RATE", default="20/minute")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -201,6 +279,14 @@ TRACKER_DISPATCH_CLAIM_SECONDS = env.int("TRACKER_DISPATCH_CLAIM_SECONDS", defau
 TRACKER_SCHEDULER_MAX_SILENCE_SECONDS = env.int(
     "TRACKER_SCHEDULER_MAX_SILENCE_SECONDS", default=180
 )
+# /healthz tells anyone only "ok" or "error" per check; the reasons (hosts, errors) go to the
+# log, to supervisors logged in, and to callers from these networks (CIDR, comma separated).
+TRACKER_HEALTH_DETAIL_NETWORKS = env.list("TRACKER_HEALTH_DETAIL_NETWORKS", default=[])
+try:
+    for _network in TRACKER_HEALTH_DETAIL_NETWORKS:
+        ipaddress.ip_network(_network)
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRACKER_HEALTH_DETAIL_NETWORKS: {error}") from error
 
 # Celery: Redis when REDIS_URL is set; otherwise Kombu's filesystem transport,
 # which lets a worker and beat on one laptop talk through folders under var/.
@@ -240,6 +326,14 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT stays off: it deletes the leading "=" of a text;
+# tracker.excel.LedgerXLSX and core.spreadsheets write such text as text instead.
+# An upload larger than this, or with more data rows, is refused with a message asking to
+# split it, so that one import never holds a web worker for long (tracker/uploads.py).
+# Preview and confirmation each cost about 25 ms of CPU per row (5,000 rows: 118 s + 99 s),
+# so 200 rows keep each request near 5 seconds.
+TRACKER_IMPORT_MAX_BYTES = env.int("TRACKER_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+TRACKER_IMPORT_MAX_ROWS = env.int("TRACKER_IMPORT_MAX_ROWS", default=200)
 
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials gets 401 with WWW-Authenticate.
@@ -307,4 +401,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes logs each login at INFO; its warnings (failures, lockouts) are what matter.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
