@@ -580,3 +580,22 @@ def test_official_cannot_hand_own_project_to_another_department_through_the_api(
     )
     assert response.status_code == 403
     assert not changed_tables(before, snapshot())
+
+
+def test_api_refusals_say_why_in_chinese(world):
+    from rest_framework.test import APIClient
+
+    from tracker.services import create_api_token
+
+    client = APIClient()
+    client.force_authenticate(world["official"])
+    other = world["other"]["projects.project"]
+    refused = client.patch(f"/api/v1/projects/{other.pk}/", {"name": "x"}, format="json")
+    assert refused.status_code == 403
+    assert "其他部门" in refused.json()["detail"]
+    _token, key = create_api_token(name="只读", user=world["official"], scope="read")
+    reader = APIClient(HTTP_AUTHORIZATION=f"Bearer {key}")
+    own = world["own"]["projects.project"]
+    read_only = reader.patch(f"/api/v1/projects/{own.pk}/", {"name": "x"}, format="json")
+    assert read_only.status_code == 403
+    assert "只能读取" in read_only.json()["detail"]

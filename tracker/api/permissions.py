@@ -1,5 +1,6 @@
 """The API's permission check: the same rule as the admin (tracker.permissions)."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from ..models import ApiToken
@@ -20,14 +21,22 @@ class TrackerPermission(permissions.DjangoModelPermissions):
         "OPTIONS": [],
     }
 
+    READ_ONLY_TOKEN = _("This token may only read; ask a supervisor for a read-write token.")
+    OTHER_DEPARTMENT = _(
+        "This record belongs to another department; you may read it but not change it."
+    )
+
     def has_permission(self, request, view):
         if request.method not in permissions.SAFE_METHODS:
             token = request.auth
             if isinstance(token, ApiToken) and not token.can_write:
+                self.message = self.READ_ONLY_TOKEN
                 return False
         return super().has_permission(request, view)
 
     def has_object_permission(self, request, view, obj):
-        if request.method in permissions.SAFE_METHODS:
+        if request.method in permissions.SAFE_METHODS or can_change(request.user, obj):
             return True
-        return can_change(request.user, obj)
+        # DRF reads the refusal's text from the permission instance.
+        self.message = self.OTHER_DEPARTMENT
+        return False
