@@ -11,7 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .ownership import can_change, changeable, ensure_still_changeable, is_supervisor, owner_path
+from .ownership import (
+    can_change,
+    ensure_still_changeable,
+    is_supervisor,
+    owner_path,
+    unchangeable_count,
+)
 
 
 class OwnedAdminMixin:
@@ -41,7 +47,7 @@ class OwnedAdminMixin:
         ensure_still_changeable(obj, request.user)
 
     def delete_queryset(self, request, queryset):
-        if changeable(request.user, queryset).count() != queryset.count():
+        if unchangeable_count(request.user, queryset):
             raise PermissionDenied(_("Some of the selected records belong to another department."))
         super().delete_queryset(request, queryset)
 

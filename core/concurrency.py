@@ -10,7 +10,7 @@ exist, so that no path leaves the current state behind the latest report.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .ownership import ensure_changeable
+from .ownership import ensure_changeable, ensure_still_changeable
 
 
 class StaleObjectError(Exception):
@@ -30,8 +30,8 @@ def lock_for_write(obj, *, by):
     Returns the stored copy. Raises PermissionDenied when ``by`` may not change it, and
     StaleObjectError when ``obj`` was read at another version than the stored one.
     """
-    ensure_changeable(obj, by)
     stored = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    ensure_changeable(stored, by)
     if obj.version != stored.version:
         raise StaleObjectError(stored)
     return stored
@@ -52,3 +52,19 @@ def prepare_edit(obj, *, by, reported_fields, message):
         if errors:
             raise ValidationError(errors)
     obj.version = stored.version + 1
+
+
+def save_edited(obj, *, by, reported_fields, message, after_save=None):
+    """Save a new or edited versioned object as ``by``, in the caller's transaction.
+
+    An edit goes through ``prepare_edit``; ``after_save`` (e.g. many-to-many values) runs
+    before the final check that the object is still one ``by`` may change.
+    """
+    if obj.pk is not None:
+        prepare_edit(obj, by=by, reported_fields=reported_fields, message=message)
+    obj.full_clean()
+    obj.save()
+    if after_save is not None:
+        after_save()
+    ensure_still_changeable(obj, by)
+    return obj

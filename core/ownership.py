@@ -58,12 +58,6 @@ class OwnedQuerySet(models.QuerySet):
             return self.none()
         return self.filter(**{path: department_id})
 
-    def viewable_by(self, user):
-        """Everyone with an active account reads everything; nobody else anything."""
-        if user is None or not (user.is_authenticated and user.is_active):
-            return self.none()
-        return self
-
 
 OwnedManager = models.Manager.from_queryset(OwnedQuerySet)
 
@@ -75,11 +69,35 @@ def changeable(user, queryset):
     return queryset if is_supervisor(user) else queryset.none()
 
 
+def unchangeable_count(user, queryset):
+    """How many rows of ``queryset`` ``user`` may not change (0: all of them are theirs)."""
+    return queryset.count() - changeable(user, queryset).count()
+
+
 def can_change(user, obj):
-    """May ``user`` change ``obj`` as it is stored now? (One query; False for a new object.)"""
+    """May ``user`` change ``obj`` as it is stored now? False for a new object.
+
+    One query for an official, none for a supervisor, who may change everything.
+    """
     if obj is None or obj.pk is None:
         return False
+    if is_supervisor(user):
+        return True
     return changeable(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def owns(user, obj):
+    """``can_change`` without a query, for a row just read (or locked) from the database."""
+    if is_supervisor(user):
+        return True
+    path = owner_path(type(obj))
+    department_id = department_id_of(user)
+    if path is None or department_id is None:
+        return False
+    *hops, last = path.split("__")
+    for hop in hops:
+        obj = getattr(obj, hop)
+    return getattr(obj, f"{last}_id") == department_id
 
 
 def can_assign(user, department):
@@ -93,9 +111,9 @@ def refuse(message=None):
     raise PermissionDenied(message or _("You may only change records of your own department."))
 
 
-def ensure_changeable(obj, by):
-    """Before a write: the stored object is one ``by`` may change (``by=None``: the system)."""
-    if by is not None and obj.pk is not None and not can_change(by, obj):
+def ensure_changeable(stored, by):
+    """Before a write: the row as stored (just locked) is ``by``'s (``by=None``: the system)."""
+    if by is not None and not owns(by, stored):
         refuse(_("This record belongs to another department; you may read it but not change it."))
 
 

@@ -44,15 +44,11 @@ class ProjectStatusForm(forms.Form):
     note = forms.CharField(label=_("note"), widget=forms.Textarea, required=False)
 
 
-class ProjectForm(VersionedForm):
-    pass
-
-
 @admin.register(Project)
 class ProjectAdmin(
     LargeListAdmin, DepartmentScopedAdmin, RecordReportAdmin, LedgerAdmin, RecordHistoryAdmin
 ):
-    form = ProjectForm
+    form = VersionedForm
     owner_field = "responsible_department"
     save_service = staticmethod(services.save_project)
     reported_fields = services.REPORTED_PROJECT_FIELDS

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.concurrency import prepare_edit
-from core.ownership import ensure_changeable, ensure_still_changeable
+from core.concurrency import save_edited
+from core.ownership import ensure_changeable
 from tracker.services import validate_report_date
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, Stage, stages_reached
@@ -41,17 +41,12 @@ def save_project(project, *, by=None):
     be allowed to change the stored project and still be after the save, in this
     transaction; a project read at an older version is refused (StaleObjectError).
     """
-    if project.pk is not None:
-        prepare_edit(
-            project,
-            by=by,
-            reported_fields=REPORTED_PROJECT_FIELDS,
-            message=_("Once a project has status reports, record a new report to change this."),
-        )
-    project.full_clean()
-    project.save()
-    ensure_still_changeable(project, by)
-    return project
+    return save_edited(
+        project,
+        by=by,
+        reported_fields=REPORTED_PROJECT_FIELDS,
+        message=_("Once a project has status reports, record a new report to change this."),
+    )
 
 
 @transaction.atomic

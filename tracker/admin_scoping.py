@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core.admin import OwnedAdminMixin
 
 from .models import Department
-from .permissions import changeable, department_id_of, is_supervisor
+from .permissions import department_id_of, is_supervisor, unchangeable_count
 
 
 class DepartmentScopedAdmin(OwnedAdminMixin):
@@ -53,7 +53,7 @@ class DepartmentScopedAdmin(OwnedAdminMixin):
 
     def refuse_unless_all_changeable(self, request, queryset):
         """For actions: True (after telling the user) when any selected object is not theirs."""
-        refused = queryset.count() - changeable(request.user, queryset).count()
+        refused = unchangeable_count(request.user, queryset)
         if refused:
             self.message_user(
                 request,

@@ -15,7 +15,7 @@ from import_export.formats.base_formats import XLSX
 
 from core.spreadsheets import xlsx_bytes
 
-from .permissions import can_assign, can_change
+from .permissions import can_assign, owns
 from .uploads import read_ledger
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
@@ -187,8 +187,8 @@ class LedgerResource(resources.ModelResource):
         user = kwargs.get("user")
         # The service re-checks the rule as this user, after saving, in the same transaction.
         self.acting_user = user
-        stored = type(instance).objects.filter(pk=instance.pk).first() if instance.pk else None
-        if user is not None and stored is not None and not can_change(user, stored):
+        # On entry ``instance`` is the row as the loader just read it (or a new one).
+        if user is not None and instance.pk is not None and not owns(user, instance):
             raise ValidationError(
                 {self.owner_field: _("This record belongs to another department.")}
             )

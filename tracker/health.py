@@ -1,6 +1,7 @@
 """What /healthz and `manage.py health` check: the database, Redis and the scheduler."""
 
 import datetime
+import functools
 import ipaddress
 import logging
 
@@ -82,7 +83,13 @@ def may_see_details(request):
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return any(ip in ipaddress.ip_network(net) for net in settings.TRACKER_HEALTH_DETAIL_NETWORKS)
+    return any(ip in net for net in detail_networks(tuple(settings.TRACKER_HEALTH_DETAIL_NETWORKS)))
+
+
+@functools.lru_cache(maxsize=4)
+def detail_networks(networks):
+    """Parsed once per setting value, not on every probe."""
+    return [ipaddress.ip_network(net) for net in networks]
 
 
 def healthz(request):

@@ -7,10 +7,8 @@ of every app import it from one place.
 from core.ownership import (  # noqa: F401 (re-exported)
     can_assign,
     can_change,
-    changeable,
     department_id_of,
-    ensure_changeable,
-    ensure_still_changeable,
     is_supervisor,
-    official_of,
+    owns,
+    unchangeable_count,
 )

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.concurrency import prepare_edit
-from core.ownership import ensure_changeable, ensure_still_changeable
+from core.concurrency import save_edited
+from core.ownership import ensure_changeable
 
 from . import roles
 from .choices import TaskStatus
@@ -51,24 +51,24 @@ def save_key_task(task, *, supporting_departments=None, by=None):
     be allowed to change the stored task and still be after the save, in this
     transaction; a task read at an older version is refused (StaleObjectError).
     """
-    if task.pk is not None:
-        prepare_edit(
-            task,
-            by=by,
-            reported_fields=REPORTED_TASK_FIELDS,
-            message=_("Once a task has progress reports, record a new report to change this."),
-        )
-    task.full_clean()
-    task.save()
-    if supporting_departments is not None:
+
+    def set_supporters():
+        if supporting_departments is None:
+            return
         lead_id = task.lead_department_id
         if any(department.pk == lead_id for department in supporting_departments):
             raise ValidationError(
                 {"supporting_departments": _("The lead department cannot also support the task.")}
             )
         task.supporting_departments.set(supporting_departments)
-    ensure_still_changeable(task, by)
-    return task
+
+    return save_edited(
+        task,
+        by=by,
+        reported_fields=REPORTED_TASK_FIELDS,
+        message=_("Once a task has progress reports, record a new report to change this."),
+        after_save=set_supporters,
+    )
 
 
 @transaction.atomic
