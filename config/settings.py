@@ -349,6 +349,7 @@ REST_FRAMEWORK = {
         "config.rest.renderers.CSVRenderer",
         "config.rest.renderers.XLSXRenderer",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.rest.negotiation.StrictFormatNegotiation",
     "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.ApiTokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env.str("API_TOKEN_RATE", default="600/minute")},
     "EXCEPTION_HANDLER": "config.rest.exceptions.tracker_exception_handler",

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -90,8 +91,33 @@ class IntegerFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-# A FilterSet's ``Meta.filter_overrides``: links and small integers as IntegerFilter.
-INTEGER_FILTERS = {
+class StrictBooleanField(forms.Field):
+    """``true`` or ``false``, as the schema's boolean is written; empty means "not given".
+
+    django-filter's own boolean field reads anything else (``null``, ``yes``, ``2``) as "not
+    given" and answers the whole list, so a client's typo looked like a filter that worked.
+    """
+
+    default_error_messages = {"invalid": _("Either true or false.")}
+    VALUES = {"true": True, "false": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value not in self.VALUES:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return self.VALUES[value]
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
+
+
+# A FilterSet's ``Meta.filter_overrides``: links and small integers as IntegerFilter,
+# yes/no fields as StrictBooleanFilter.
+FILTER_OVERRIDES = {
     models.ForeignKey: {"filter_class": IntegerFilter},
     models.PositiveSmallIntegerField: {"filter_class": IntegerFilter},
+    models.BooleanField: {"filter_class": StrictBooleanFilter},
 }

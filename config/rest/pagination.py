@@ -20,19 +20,19 @@ class TrackerPagination(PageNumberPagination):
         # DRF falls back to the default on a page_size it cannot read; a client that asked
         # for page_size=abc or -1 learns its mistake instead of getting 50 rows. Above the
         # maximum it gets the maximum, as DRF does (and the schema says).
-        value = request.query_params.get(self.page_size_query_param)
-        if value is not None and not (value.isascii() and value.isdigit() and int(value) >= 1):
-            raise exceptions.ValidationError(
-                {
-                    self.page_size_query_param: [
-                        _("A whole number of at least 1 (at most %(max)s are given).")
-                        % {"max": self.max_page_size}
-                    ]
-                }
-            )
+        refuse_unless_counting(request, self.page_size_query_param, self.page_size_error)
         return super().get_page_size(request)
 
+    @property
+    def page_size_error(self):
+        return _("A whole number of at least 1 (at most %(max)s are given).") % {
+            "max": self.max_page_size
+        }
+
     def paginate_queryset(self, queryset, request, view=None):
+        # Checked even where no page is cut (an export): ?page=-3 is a mistake there too.
+        refuse_unless_counting(request, self.page_query_param, _("A whole number of at least 1."))
+        refuse_unless_counting(request, self.page_size_query_param, self.page_size_error)
         # A spreadsheet export is the whole filtered list, not one page.
         if getattr(request, "accepted_renderer", None) and request.accepted_renderer.format in (
             "csv",
@@ -40,3 +40,10 @@ class TrackerPagination(PageNumberPagination):
         ):
             return None
         return super().paginate_queryset(queryset, request, view)
+
+
+def refuse_unless_counting(request, name, message):
+    """A 400 unless the query parameter ``name`` is absent or a whole number of at least 1."""
+    value = request.query_params.get(name)
+    if value is not None and not (value.isascii() and value.isdigit() and int(value) >= 1):
+        raise exceptions.ValidationError({name: [message]})

@@ -2,7 +2,12 @@
 filtered rows in one query, label the groups and sum them up."""
 
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import exceptions, permissions
+from rest_framework.views import APIView
+
+from config.rest.viewsets import CleanQueryMixin
 
 
 def month_key(value):
@@ -41,3 +46,22 @@ def grouped(request, *, groupings, filterset_class, queryset, sums, order):
     # The groups partition the rows, so the total is their sum: no second scan.
     total = {name: sum(row[name] or 0 for row in rows) for name in sums}
     return group_by, groups, total
+
+
+class FilteredSchema(AutoSchema):
+    """Documents a view's filters although it answers one object, not a list: the
+    statistics read the same filters as their list, and the schema shows them with the
+    list's types and choices."""
+
+    def get_filter_backends(self):
+        return getattr(self.view, "filter_backends", [])
+
+
+class StatsView(CleanQueryMixin, APIView):
+    """A statistics endpoint: ``filterset_class`` and ``queryset`` say what it groups."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends = [DjangoFilterBackend]
+    schema = FilteredSchema()
+    filterset_class = None
+    queryset = None

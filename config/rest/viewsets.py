@@ -8,22 +8,23 @@ from config.search import search_lookup
 
 
 class CleanQueryMixin:
-    """Refuse query parameters with NUL characters: PostgreSQL cannot compare them."""
+    """Refuse query strings no filter can mean: NUL characters (PostgreSQL cannot compare
+    them) and a parameter given twice (every parameter of this API takes one value, so
+    ``?page=1&page=2`` is a mistake, not a choice to guess at).
+
+    Checked after authentication and permissions: an anonymous caller gets its 401 first.
+    """
 
     def initial(self, request, *args, **kwargs):
-        bad = sorted(
-            {
-                key
-                for key, value in request.query_params.lists()
-                if any("\x00" in item for item in value)
-            }
-            | {key for key in request.query_params if "\x00" in key}
-        )
-        if bad:
-            raise exceptions.ValidationError(
-                {key or "?": [_("NUL characters are not allowed.")] for key in bad}
-            )
         super().initial(request, *args, **kwargs)
+        errors = {}
+        for key, values in request.query_params.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                errors[key or "?"] = [_("NUL characters are not allowed.")]
+            elif len(values) > 1:
+                errors[key] = [_("Give this parameter once.")]
+        if errors:
+            raise exceptions.ValidationError(dict(sorted(errors.items())))
 
 
 class TrackerSearchFilter(filters.SearchFilter):

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from config.rest.fields import INTEGER_FILTERS, IntegerFilter
+from config.rest.fields import FILTER_OVERRIDES, IntegerFilter, StrictBooleanFilter
 
 from ..models import Project
 
@@ -14,7 +14,7 @@ class ProjectFilter(django_filters.FilterSet):
         method="filter_origin_province",
         label="Province the investor comes from (division id)",
     )
-    milestone_overdue = django_filters.BooleanFilter(
+    milestone_overdue = StrictBooleanFilter(
         method="filter_milestone_overdue", label="Next milestone past its planned date"
     )
 
@@ -32,7 +32,7 @@ class ProjectFilter(django_filters.FilterSet):
             "year",
             "is_key",
         ]
-        filter_overrides = INTEGER_FILTERS
+        filter_overrides = FILTER_OVERRIDES
 
     def filter_origin_province(self, queryset, name, province_id):
         if province_id is None:

@@ -6,12 +6,10 @@ from django.db.models import Case, Count, F, Sum, When
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from config.rest.stats import grouped, month_key
-from config.rest.viewsets import CleanQueryMixin
+from config.rest.stats import StatsView, grouped, month_key
 from regions.choices import DivisionLevel
 from regions.models import Division, Park
 
@@ -80,18 +78,15 @@ GROUP = inline_serializer(
 )
 
 
-class ProjectStatsView(CleanQueryMixin, APIView):
+class ProjectStatsView(StatsView):
     """Projects per group: count, total investment and funds in place (万元), and the total."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    filterset_class = ProjectFilter
+    queryset = Project.objects.all()
 
     @extend_schema(
         parameters=[
             OpenApiParameter("group_by", enum=list(GROUPINGS), required=True),
-            *[
-                OpenApiParameter(name, str, description="As on the project list.")
-                for name in ProjectFilter.base_filters
-            ],
         ],
         responses=inline_serializer(
             "ProjectStats",
@@ -112,8 +107,8 @@ class ProjectStatsView(CleanQueryMixin, APIView):
         group_by, groups, total = grouped(
             request,
             groupings=GROUPINGS,
-            filterset_class=ProjectFilter,
-            queryset=Project.objects.all(),
+            filterset_class=self.filterset_class,
+            queryset=self.queryset.all(),
             sums=sums,
             order="-funds_in_place",
         )

@@ -2,7 +2,7 @@
 
 import django_filters
 
-from config.rest.fields import INTEGER_FILTERS
+from config.rest.fields import FILTER_OVERRIDES
 
 from ..models import CounterpartPairing, Division, Park
 
@@ -11,18 +11,18 @@ class DivisionFilter(django_filters.FilterSet):
     class Meta:
         model = Division
         fields = ["level", "parent", "code"]
-        filter_overrides = INTEGER_FILTERS
+        filter_overrides = FILTER_OVERRIDES
 
 
 class ParkFilter(django_filters.FilterSet):
     class Meta:
         model = Park
         fields = ["kind", "division", "partner_division"]
-        filter_overrides = INTEGER_FILTERS
+        filter_overrides = FILTER_OVERRIDES
 
 
 class CounterpartPairingFilter(django_filters.FilterSet):
     class Meta:
         model = CounterpartPairing
         fields = ["home", "counterpart"]
-        filter_overrides = INTEGER_FILTERS
+        filter_overrides = FILTER_OVERRIDES

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from config.rest.fields import INTEGER_FILTERS
+from config.rest.fields import FILTER_OVERRIDES, StrictBooleanFilter
 
 from ..choices import DUE_SOON_DAYS, OPEN_TASK_STATUSES, Aspect
 from ..models import Department, KeyTask, WorkPoint
@@ -10,11 +10,11 @@ from ..models import Department, KeyTask, WorkPoint
 
 class KeyTaskFilter(django_filters.FilterSet):
     aspect = django_filters.ChoiceFilter(field_name="work_point__aspect", choices=Aspect.choices)
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Open and past deadline")
-    due_soon = django_filters.BooleanFilter(
+    overdue = StrictBooleanFilter(method="filter_overdue", label="Open and past deadline")
+    due_soon = StrictBooleanFilter(
         method="filter_due_soon", label=f"Open and due within {DUE_SOON_DAYS} days"
     )
-    open = django_filters.BooleanFilter(
+    open = StrictBooleanFilter(
         method="filter_open", label="Still owed (not started or in progress)"
     )
     deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte")
@@ -23,7 +23,7 @@ class KeyTaskFilter(django_filters.FilterSet):
     class Meta:
         model = KeyTask
         fields = ["year", "aspect", "work_point", "lead_department", "status"]
-        filter_overrides = INTEGER_FILTERS
+        filter_overrides = FILTER_OVERRIDES
 
     def filter_overdue(self, queryset, name, value):
         overdue = queryset.overdue(timezone.localdate())
@@ -42,11 +42,11 @@ class DepartmentFilter(django_filters.FilterSet):
     class Meta:
         model = Department
         fields = ["division", "has_liaison_section"]
-        filter_overrides = INTEGER_FILTERS
+        filter_overrides = FILTER_OVERRIDES
 
 
 class WorkPointFilter(django_filters.FilterSet):
     class Meta:
         model = WorkPoint
         fields = ["year", "aspect"]
-        filter_overrides = INTEGER_FILTERS
+        filter_overrides = FILTER_OVERRIDES

@@ -62,6 +62,7 @@ BODY_ERRORS = {
 # Money in 万元: up to 12 digits before the point and 2 after, never negative (the models'
 # MONEY), written as DRF reads it.
 MONEY_PATTERN = r"^\d{1,12}(?:\.\d{1,2})?$"
+NO_NUL_PATTERN = r"^[^\u0000]*$"
 
 
 def response(description, schema):
@@ -81,6 +82,9 @@ def document_query_limits(operation):
             schema.update({"type": "integer", "minimum": 1})
         elif schema.get("type") == "string" and "enum" not in schema:
             schema.setdefault("maxLength", MAX_QUERY_VALUE_LENGTH)
+            if "format" not in schema:
+                # config.rest.viewsets.CleanQueryMixin refuses NUL characters.
+                schema.setdefault("pattern", NO_NUL_PATTERN)
         elif schema.get("type") == "integer":
             # Ids and years are filtered as bigint; beyond is a 400 (config.rest.fields).
             schema.setdefault("minimum", -(2**63))

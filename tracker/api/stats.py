@@ -7,12 +7,10 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from config.rest.stats import grouped, month_key
-from config.rest.viewsets import CleanQueryMixin
+from config.rest.stats import StatsView, grouped, month_key
 
 from ..choices import DUE_SOON_DAYS, OPEN_TASK_STATUSES, Aspect, TaskStatus
 from ..models import Department, KeyTask, WorkPoint
@@ -65,18 +63,15 @@ def counts(today):
     }
 
 
-class TaskStatsView(CleanQueryMixin, APIView):
+class TaskStatsView(StatsView):
     """Key tasks per group: how many, done, in progress, overdue, due within 14 days."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    filterset_class = KeyTaskFilter
+    queryset = KeyTask.objects.all()
 
     @extend_schema(
         parameters=[
             OpenApiParameter("group_by", enum=list(GROUPINGS), required=True),
-            *[
-                OpenApiParameter(name, str, description="As on the task list.")
-                for name in KeyTaskFilter.base_filters
-            ],
         ],
         responses=inline_serializer(
             "TaskStats",
@@ -91,8 +86,8 @@ class TaskStatsView(CleanQueryMixin, APIView):
         group_by, groups, total = grouped(
             request,
             groupings=GROUPINGS,
-            filterset_class=KeyTaskFilter,
-            queryset=KeyTask.objects.all(),
+            filterset_class=self.filterset_class,
+            queryset=self.queryset.all(),
             sums=counts(timezone.localdate()),
             order="-overdue",
         )
