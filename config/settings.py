@@ -110,7 +110,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     # Locks out repeated failed logins (django-axes, AXES_* below), labelled in Chinese.
     "config.axes_app.AxesConfig",
-    # Our apps, in the direction of their imports: regions <- tracker <- projects.
+    # Our apps, in the direction of their imports: core <- regions <- tracker <- projects.
+    "core",
     "regions",
     "tracker",
     "projects",
@@ -128,7 +129,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "config.api_guard.ApiGuardMiddleware",  # JSON, never a 500, under /api/
+    "core.api_guard.ApiGuardMiddleware",  # JSON, never a 500, under /api/
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -327,9 +328,9 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT stays off: it deletes the leading "=" of a text;
-# tracker.excel.LedgerXLSX and core.spreadsheets write such text as text instead.
+# core.excel.LedgerXLSX and core.spreadsheets write such text as text instead.
 # An upload larger than this, or with more data rows, is refused with a message asking to
-# split it, so that one import never holds a web worker for long (tracker/uploads.py).
+# split it, so that one import never holds a web worker for long (core/uploads.py).
 # Preview and confirmation each cost about 25 ms of CPU per row (5,000 rows: 118 s + 99 s),
 # so 200 rows keep each request near 5 seconds.
 TRACKER_IMPORT_MAX_BYTES = env.int("TRACKER_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
@@ -342,17 +343,17 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "config.rest.pagination.TrackerPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.rest.pagination.TrackerPagination",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
-        "config.rest.renderers.CSVRenderer",
-        "config.rest.renderers.XLSXRenderer",
+        "core.rest.renderers.CSVRenderer",
+        "core.rest.renderers.XLSXRenderer",
     ],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.rest.negotiation.StrictFormatNegotiation",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.rest.negotiation.StrictFormatNegotiation",
     "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.ApiTokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env.str("API_TOKEN_RATE", default="600/minute")},
-    "EXCEPTION_HANDLER": "config.rest.exceptions.tracker_exception_handler",
+    "EXCEPTION_HANDLER": "core.rest.exceptions.tracker_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -376,7 +377,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "tracker.api.schema.add_error_responses",
+        "core.rest.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "projects.choices.Stage",

@@ -5,13 +5,13 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_lists import LargeListAdmin
 from core.admin import OwnedAdmin, RecordHistoryAdmin, VersionedForm
-from tracker.admin import LedgerAdmin
-from tracker.admin_reports import ReadOnlyReportAdmin, RecordReportAdmin, ReportHistoryInline
+from core.admin_lists import LargeListAdmin
+from core.admin_reports import ReadOnlyReportAdmin, RecordReportAdmin, ReportHistoryInline
+from core.deadlines import light_for
+from core.display import light, wan, yi
+from core.ledger_admin import LedgerAdmin
 from tracker.admin_scoping import DepartmentScopedAdmin
-from tracker.deadlines import light_for
-from tracker.display import light, wan, yi
 
 from . import services
 from .admin_filters import MilestoneOverdueFilter, OriginProvinceFilter

@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.display import wan
 from core.ownership import OwnedManager, OwnedQuerySet
+from core.reports import Report
 from core.validators import one_line_errors, year_errors
 from regions.models import Division, Park
-from tracker.display import wan
-from tracker.models import Department, Report
+from tracker.models import Department
 
 from .choices import STAGE_DATE_FIELDS, BaseFunction, IndustryChainGroup, Stage, stages_reached
 
@@ -155,7 +156,7 @@ class Project(models.Model):
         indexes = [
             models.Index(fields=["year", "stage"], name="project_year_stage"),
             # The lists' default order; with the id included, a page of ids is read from
-            # the index alone (see config.rest.pagination).
+            # the index alone (see core.rest.pagination).
             models.Index(fields=["-year", "code"], include=["id"], name="project_list_order"),
         ]
         constraints = [

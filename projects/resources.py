@@ -3,8 +3,7 @@
 from django.db.models import Count
 from import_export import fields, widgets
 
-from regions.models import Division, Park
-from tracker.excel import (
+from core.excel import (
     ChoiceLabelWidget,
     LedgerDateWidget,
     LedgerResource,
@@ -12,6 +11,7 @@ from tracker.excel import (
     TextWidget,
     YesNoWidget,
 )
+from regions.models import Division, Park
 from tracker.models import Department
 
 from .choices import BaseFunction, IndustryChainGroup, Stage

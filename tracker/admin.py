@@ -4,81 +4,28 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import AdminDateWidget
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export.admin import ImportExportMixin
 
-from config.admin_lists import LargeListAdmin
 from core.admin import OwnedAdmin, RecordHistoryAdmin, VersionedForm
+from core.admin_lists import LargeListAdmin
+from core.admin_reports import ReadOnlyReportAdmin, RecordReportAdmin, ReportHistoryInline
+from core.deadlines import days_left
+from core.display import days_left_text, light, progress_bar
+from core.ledger_admin import LedgerAdmin
 
 from . import dispatch as dispatch_service
 from . import services
 from .admin_filters import TaskDueSoonFilter, TaskOverdueFilter
-from .admin_reports import ReadOnlyReportAdmin, RecordReportAdmin, ReportHistoryInline
 from .admin_scoping import DepartmentScopedAdmin
 from .choices import TaskStatus
-from .deadlines import days_left
-from .display import days_left_text, light, progress_bar
-from .excel import LedgerXLSX
 from .models import ApiToken, Department, Dispatch, KeyTask, Official, TaskUpdate, WorkPoint
 from .notifications import preview_digest
 from .permissions import is_supervisor
 from .resources import KeyTaskResource
-from .uploads import LedgerImportForm, SpreadsheetRefused, refusal_message
-
-
-class LedgerAdmin(ImportExportMixin):
-    """Excel in and out (.xlsx only), with errors named by Excel row and column.
-
-    An upload is checked by ``LedgerImportForm`` (size, zip, kind) before it is stored and read
-    by ``LedgerXLSX`` (row limit, plain messages); exports keep text as text (``LedgerXLSX``).
-    """
-
-    import_formats = [LedgerXLSX]
-    export_formats = [LedgerXLSX]
-    import_form_class = LedgerImportForm
-    import_template_name = "admin/tracker/ledger_import.html"
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        # The library would show the exception's class name ("BadZipFile"); say what is wrong.
-        form.add_error("import_file", refusal_message(e))
-
-    def get_data_for_export(self, request, queryset, **kwargs):
-        # The library keeps numbers and dates typed only for its own XLSX class, not for a
-        # subclass; ask for them, so that money columns stay numbers Excel can sum.
-        kwargs["force_native_type"] = True
-        return super().get_data_for_export(request, queryset, **kwargs)
-
-    def process_import(self, request, **kwargs):
-        # The confirmation rereads the file stored at the preview: it may have expired, or be
-        # refused if tampered with. Either way nothing was imported; say so instead of a 500.
-        try:
-            return super().process_import(request, **kwargs)
-        except (SpreadsheetRefused, OSError) as error:
-            detail = str(error) if isinstance(error, SpreadsheetRefused) else ""
-            messages.error(
-                request,
-                " ".join([_("Nothing was imported: upload the file again."), detail]).strip(),
-            )
-            return redirect("admin:{}_{}_import".format(*self.get_model_info()))
-
-    def process_result(self, result, request):
-        # Rows refused at the confirmation (the data changed since the preview) were rolled
-        # back; the library would still announce success.
-        if result.has_errors() or result.has_validation_errors():
-            messages.error(
-                request,
-                _(
-                    "Nothing was imported: the records changed since the preview. Upload the "
-                    "file again to see what is wrong."
-                ),
-            )
-            return redirect("admin:{}_{}_import".format(*self.get_model_info()))
-        return super().process_result(result, request)
 
 
 @admin.register(Department)
@@ -145,19 +92,13 @@ class OfficialAdmin(OwnedAdmin):
             if change:
                 services.save_official(obj)
             else:
-                created = services.create_official(
+                services.add_official(
+                    obj,
                     username=form.cleaned_data["username"],
                     password=form.cleaned_data["password"],
                     full_name=form.cleaned_data["full_name"],
                     email=form.cleaned_data["email"],
-                    department=obj.department,
-                    phone=obj.phone,
-                    is_supervisor=obj.is_supervisor,
-                    receives_digest=obj.receives_digest,
                 )
-                # The admin logs and redirects to the object it was given: make it the new one.
-                obj.pk, obj.user = created.pk, created.user
-                obj._state.adding = False
         except ValidationError as error:
             # Validated in the form already; a race (same username) lands here.
             self.message_user(request, " ".join(error.messages), messages.ERROR)
@@ -188,10 +129,11 @@ class KeyTaskForm(VersionedForm):
     def clean(self):
         cleaned = super().clean()
         lead = cleaned.get("lead_department")
-        if lead and lead in (cleaned.get("supporting_departments") or []):
-            self.add_error(
-                "supporting_departments", _("The lead department cannot also support the task.")
-            )
+        if lead:
+            try:
+                services.validate_supporters(lead.pk, cleaned.get("supporting_departments"))
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 
@@ -344,11 +286,7 @@ class ApiTokenAdmin(OwnedAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return
-        token, key = services.create_api_token(
-            name=obj.name, user=obj.user, scope=obj.scope, created_by=request.user
-        )
-        obj.pk = token.pk
-        obj._state.adding = False
+        key = services.issue_api_token(obj, created_by=request.user)
         self.message_user(
             request,
             _("Token created. Copy its key now; it is not shown again: %(key)s") % {"key": key},

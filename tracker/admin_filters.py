@@ -1,25 +1,9 @@
-"""List filters for deadlines, shared in spirit by tasks and projects."""
+"""The key-task list's deadline filters."""
 
-from django.contrib import admin
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DUE_SOON_DAYS
-
-
-class YesNoFilter(admin.SimpleListFilter):
-    """A filter with two answers; subclasses implement ``filter_yes`` and ``filter_no``."""
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "yes":
-            return self.filter_yes(queryset, today)
-        if self.value() == "no":
-            return self.filter_no(queryset, today)
-        return queryset
+from core.admin_filters import YesNoFilter
+from core.deadlines import DUE_SOON_DAYS
 
 
 class TaskOverdueFilter(YesNoFilter):

@@ -7,8 +7,8 @@ class TrackerConfig(AppConfig):
     verbose_name = _("Departments and key tasks")
 
     def ready(self):
-        from config.search import register_lookups
+        from core.search import register_lookups
 
-        from .api import schema  # noqa: F401  (registers the token scheme with the schema)
+        from .api import authentication  # noqa: F401  (registers the token scheme with the schema)
 
         register_lookups()

@@ -21,23 +21,3 @@ class TaskStatus(models.TextChoices):
 
 # A task in one of these states still owes work, so its deadline counts.
 OPEN_TASK_STATUSES = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
-
-
-class Light(models.TextChoices):
-    """Traffic light for a deadline, shared by tasks and project milestones."""
-
-    RED = "red", _("Overdue")
-    YELLOW = "yellow", _("Due soon")
-    GREEN = "green", _("On track")
-    NONE = "none", _("No open deadline")
-
-
-LIGHT_COLOURS = {
-    Light.RED: "#d93025",
-    Light.YELLOW: "#f9ab00",
-    Light.GREEN: "#188038",
-    Light.NONE: "#9aa0a6",
-}
-
-# Days before a deadline at which it turns yellow.
-DUE_SOON_DAYS = 14

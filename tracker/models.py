@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.deadlines import light_for
 from core.ownership import OwnedManager, OwnedQuerySet
+from core.reports import Report
 from core.validators import email_errors, one_line_errors, year_errors
 from regions.models import Division
 
 from .choices import OPEN_TASK_STATUSES, Aspect, TaskStatus
-from .deadlines import light_for
 
 
 class Department(models.Model):
@@ -241,27 +242,6 @@ class KeyTask(models.Model):
 
     def light(self, today=None):
         return light_for(self.deadline if self.is_open else None, today)
-
-
-class Report(models.Model):
-    """A dated report on something tracked. Reports are history: added, never edited;
-    the latest one is the current state of what it reports on."""
-
-    reported_on = models.DateField(_("reported on"))
-    note = models.TextField(_("note"), blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="%(app_label)s_%(class)s_reports",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["-reported_on", "-created_at"]
 
 
 class TaskUpdate(Report):

@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
-from .choices import TaskStatus
-from .excel import (
+from core.excel import (
     ChoiceLabelWidget,
     LedgerDateWidget,
     LedgerResource,
@@ -15,6 +14,8 @@ from .excel import (
     NamedManyToManyWidget,
     TextWidget,
 )
+
+from .choices import TaskStatus
 from .models import Department, KeyTask, WorkPoint
 from .services import save_key_task
 

@@ -39,6 +39,14 @@ def validate_report_date(reported_on, latest_reported_on, *, today=None):
         )
 
 
+def validate_supporters(lead_department_id, supporting_departments):
+    """The lead department cannot also support its own task (admin form and service alike)."""
+    if any(department.pk == lead_department_id for department in supporting_departments or ()):
+        raise ValidationError(
+            {"supporting_departments": _("The lead department cannot also support the task.")}
+        )
+
+
 # What a task's reports decide: a plain edit may not change these once reports exist.
 REPORTED_TASK_FIELDS = ("status", "progress", "completed_on")
 
@@ -55,11 +63,7 @@ def save_key_task(task, *, supporting_departments=None, by=None):
     def set_supporters():
         if supporting_departments is None:
             return
-        lead_id = task.lead_department_id
-        if any(department.pk == lead_id for department in supporting_departments):
-            raise ValidationError(
-                {"supporting_departments": _("The lead department cannot also support the task.")}
-            )
+        validate_supporters(task.lead_department_id, supporting_departments)
         task.supporting_departments.set(supporting_departments)
 
     return save_edited(
@@ -156,6 +160,22 @@ def create_official(
     is_demo=False,
 ):
     """Create a login for an official of a department (or a supervisor), ready to use."""
+    official = Official(
+        department=department,
+        phone=phone,
+        is_supervisor=is_supervisor,
+        receives_digest=receives_digest,
+        is_demo=is_demo,
+    )
+    return add_official(
+        official, username=username, password=password, full_name=full_name, email=email
+    )
+
+
+@transaction.atomic
+def add_official(official, *, username, password, full_name="", email=""):
+    """Give an unsaved official (department, phone, role filled in) a new login and save
+    both; the admin's add form passes the official it built."""
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("This username is already taken.")})
@@ -163,14 +183,7 @@ def create_official(
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    official = Official(
-        user=user,
-        department=department,
-        phone=phone,
-        is_supervisor=is_supervisor,
-        receives_digest=receives_digest,
-        is_demo=is_demo,
-    )
+    official.user = user
     return save_official(official)
 
 
@@ -178,21 +191,23 @@ def token_digest(key):
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-@transaction.atomic
 def create_api_token(*, name, user, scope, created_by=None):
     """Create a token; returns (token, key). The key is never stored, only its digest."""
+    token = ApiToken(name=name, user=user, scope=scope)
+    return token, issue_api_token(token, created_by=created_by)
+
+
+@transaction.atomic
+def issue_api_token(token, *, created_by=None):
+    """Save an unsaved token (name, user, scope filled in) with a new key; returns the key,
+    which is shown once and never stored (only its digest is)."""
     key = secrets.token_urlsafe(32)
-    token = ApiToken(
-        name=name,
-        user=user,
-        scope=scope,
-        prefix=key[:8],
-        digest=token_digest(key),
-        created_by=created_by,
-    )
+    token.prefix = key[:8]
+    token.digest = token_digest(key)
+    token.created_by = created_by
     token.full_clean()
     token.save()
-    return token, key
+    return key
 
 
 @transaction.atomic

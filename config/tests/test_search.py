@@ -1,10 +1,10 @@
-"""Search finds what users type, whatever its case, with the fast lookups (config.search)."""
+"""Search finds what users type, whatever its case, with the fast lookups (core.search)."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from config.search import search_lookup
+from core.search import search_lookup
 from projects.models import Project
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from config.rest.fields import FILTER_OVERRIDES, IntegerFilter, StrictBooleanFilter
+from core.rest.fields import FILTER_OVERRIDES, IntegerFilter, StrictBooleanFilter
 
 from ..models import Project
 

@@ -1,8 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.rest.fields import YEAR, LabelField, OneLineFieldsMixin, RelatedName
-from tracker.deadlines import light_for
+from core.deadlines import light_for
+from core.rest.fields import YEAR, LabelField, OneLineFieldsMixin, RelatedName
 
 from ..choices import Stage
 from ..models import MONEY, IndustryChain, Project, ProjectUpdate

@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from config.rest.stats import StatsView, grouped, month_key
+from core.rest.stats import StatsView, grouped, month_key
 from regions.choices import DivisionLevel
 from regions.models import Division, Park
 

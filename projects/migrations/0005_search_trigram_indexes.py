@@ -1,7 +1,7 @@
 """Trigram indexes for searching projects by code, name or investor (PostgreSQL only).
 
 They serve LIKE and ILIKE '%term%' for terms of three characters or more (see
-config.search); other databases search by reading the table, as before.
+core.search); other databases search by reading the table, as before.
 """
 
 from django.contrib.postgres.operations import TrigramExtension

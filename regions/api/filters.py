@@ -2,7 +2,7 @@
 
 import django_filters
 
-from config.rest.fields import FILTER_OVERRIDES
+from core.rest.fields import FILTER_OVERRIDES
 
 from ..models import CounterpartPairing, Division, Park
 

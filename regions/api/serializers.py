@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from config.rest.fields import LabelField, OneLineFieldsMixin, RelatedName
+from core.rest.fields import LabelField, OneLineFieldsMixin, RelatedName
 
 from ..models import CounterpartPairing, Division, Park
 

@@ -1,4 +1,4 @@
-from config.rest.viewsets import ReadOnlyViewSet
+from core.rest.viewsets import ReadOnlyViewSet
 
 from ..models import CounterpartPairing, Division, Park
 from .filters import CounterpartPairingFilter, DivisionFilter, ParkFilter

@@ -2,9 +2,10 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from config.rest.fields import FILTER_OVERRIDES, StrictBooleanFilter
+from core.deadlines import DUE_SOON_DAYS
+from core.rest.fields import FILTER_OVERRIDES, StrictBooleanFilter
 
-from ..choices import DUE_SOON_DAYS, OPEN_TASK_STATUSES, Aspect
+from ..choices import OPEN_TASK_STATUSES, Aspect
 from ..models import Department, KeyTask, WorkPoint
 
 

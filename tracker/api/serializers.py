@@ -2,10 +2,10 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.rest.fields import YEAR, LabelField, OneLineFieldsMixin, RelatedName
+from core.deadlines import days_left
+from core.rest.fields import YEAR, LabelField, OneLineFieldsMixin, RelatedName
 
 from ..choices import TaskStatus
-from ..deadlines import days_left
 from ..models import Department, KeyTask, TaskUpdate, WorkPoint
 
 

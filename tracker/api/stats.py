@@ -10,9 +10,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from config.rest.stats import StatsView, grouped, month_key
+from core.deadlines import DUE_SOON_DAYS
+from core.rest.stats import StatsView, grouped, month_key
 
-from ..choices import DUE_SOON_DAYS, OPEN_TASK_STATUSES, Aspect, TaskStatus
+from ..choices import OPEN_TASK_STATUSES, Aspect, TaskStatus
 from ..models import Department, KeyTask, WorkPoint
 from .filters import KeyTaskFilter
 

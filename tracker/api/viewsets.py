@@ -4,8 +4,8 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, permissions, status
 from rest_framework.response import Response
 
-from config.rest.viewsets import ReadOnlyViewSet
 from core.concurrency import StaleObjectError
+from core.rest.viewsets import ReadOnlyViewSet
 
 from ..permissions import can_assign
 from .permissions import TrackerPermission

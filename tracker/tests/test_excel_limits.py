@@ -16,10 +16,10 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import override_settings
 
+from core import uploads
 from core.spreadsheets import xlsx_bytes
 from projects.models import Project
 from projects.tests.test_excel import IMPORT, PROCESS, confirm, export, rows_of, upload, workbook
-from tracker import uploads
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from tracker.choices import Light, TaskStatus
-from tracker.deadlines import days_left, light_for
+from core.deadlines import Light, days_left, light_for
+from tracker.choices import TaskStatus
 from tracker.models import KeyTask, Official, WorkPoint
 
 TODAY = datetime.date(2023, 6, 1)

@@ -15,7 +15,7 @@ from import_export.formats.base_formats import XLSX
 
 from core.spreadsheets import xlsx_bytes
 
-from .permissions import can_assign, owns
+from .ownership import can_assign, owns
 from .uploads import read_ledger
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
@@ -224,7 +224,7 @@ class LedgerResource(resources.ModelResource):
 class LedgerXLSX(XLSX):
     """.xlsx read with our limits and plain refusals, and written with text kept as text.
 
-    Reading: :func:`tracker.uploads.read_ledger` checks size, zip and row count before and
+    Reading: :func:`core.uploads.read_ledger` checks size, zip and row count before and
     while parsing, on the preview and again on the confirmation (which rereads the stored file).
 
     Writing: every text becomes a text cell, so that a name like ``=HYPERLINK(...)`` is neither

@@ -13,9 +13,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import RecordHistoryAdmin
-
-from .permissions import can_change
+from .admin import RecordHistoryAdmin
+from .ownership import can_change
 
 
 class ReportHistoryInline(admin.TabularInline):

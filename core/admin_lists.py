@@ -1,12 +1,12 @@
 """Admin changelists that stay fast at 100,000 rows."""
 
-from config.paginator import IdsFirstPaginator
-from config.search import search_lookup
+from core.paginator import IdsFirstPaginator
+from core.search import search_lookup
 
 
 class LargeListAdmin:
     """A ModelAdmin mixin: pages read ids first, and search uses LIKE or ILIKE, which
-    trigram indexes serve (see config.search)."""
+    trigram indexes serve (see core.search)."""
 
     paginator = IdsFirstPaginator
 

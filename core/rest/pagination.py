@@ -2,7 +2,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 
-from config.paginator import IdsFirstPaginator
+from core.paginator import IdsFirstPaginator
 
 MAX_PAGE_SIZE = 500
 

@@ -9,7 +9,7 @@ be a filter: a search of thousands of words becomes an SQL expression deeper tha
 allows (a 500) and a needlessly slow query on PostgreSQL.
 
 Bodies are left to the API views, so that an anonymous caller gets 401 before its body is
-read; config.rest.exceptions turns what the parsers choke on into a 400.
+read; core.rest.exceptions turns what the parsers choke on into a 400.
 """
 
 from django.conf import settings

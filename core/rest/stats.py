@@ -7,7 +7,7 @@ from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, permissions
 from rest_framework.views import APIView
 
-from config.rest.viewsets import CleanQueryMixin
+from core.rest.viewsets import CleanQueryMixin
 
 
 def month_key(value):

@@ -1,8 +1,7 @@
-"""OpenAPI additions: the token scheme, and the error responses every operation can give."""
+"""OpenAPI additions: the error responses every operation can give, and the limits the API
+enforces beyond what serializers and filters say (a postprocessing hook)."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-
-from config.api_guard import MAX_QUERY_VALUE_LENGTH
+from ..api_guard import MAX_QUERY_VALUE_LENGTH
 
 ERROR = {
     "type": "object",
@@ -35,19 +34,6 @@ ERRORS = {
 }
 
 
-class ApiTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "tracker.api.authentication.ApiTokenAuthentication"
-    name = "tokenAuth"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "A token created by a supervisor in the admin (API tokens); "
-            "read-only or read-write.",
-        }
-
-
 # Concurrency answers of a change to a project or task (see the If-Match / version rules).
 CONFLICTS = {
     "409": ("The record changed since it was read (a stale `version`); read it again.", ERROR),
@@ -70,7 +56,7 @@ def response(description, schema):
 
 
 def document_query_limits(operation):
-    """What config.api_guard and config.rest.pagination refuse, as the schema's limits."""
+    """What core.api_guard and core.rest.pagination refuse, as the schema's limits."""
     for parameter in operation.get("parameters", []):
         if parameter.get("in") != "query":
             continue
@@ -83,10 +69,10 @@ def document_query_limits(operation):
         elif schema.get("type") == "string" and "enum" not in schema:
             schema.setdefault("maxLength", MAX_QUERY_VALUE_LENGTH)
             if "format" not in schema:
-                # config.rest.viewsets.CleanQueryMixin refuses NUL characters.
+                # core.rest.viewsets.CleanQueryMixin refuses NUL characters.
                 schema.setdefault("pattern", NO_NUL_PATTERN)
         elif schema.get("type") == "integer":
-            # Ids and years are filtered as bigint; beyond is a 400 (config.rest.fields).
+            # Ids and years are filtered as bigint; beyond is a 400 (core.rest.fields).
             schema.setdefault("minimum", -(2**63))
             schema.setdefault("maximum", 2**63 - 1)
 

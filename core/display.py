@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from .choices import LIGHT_COLOURS, Light
+from .deadlines import LIGHT_COLOURS, Light
 
 WAN_PER_YI = Decimal(10000)
 

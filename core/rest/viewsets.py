@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, filters, permissions, viewsets
 
-from config.search import search_lookup
+from core.search import search_lookup
 
 
 class CleanQueryMixin:
@@ -28,7 +28,7 @@ class CleanQueryMixin:
 
 
 class TrackerSearchFilter(filters.SearchFilter):
-    """``?search=``, with LIKE or ILIKE, which trigram indexes serve (see config.search)."""
+    """``?search=``, with LIKE or ILIKE, which trigram indexes serve (see core.search)."""
 
     def filter_queryset(self, request, queryset, view):
         self.default_lookup = search_lookup(self.get_search_terms(request))
