@@ -56,7 +56,7 @@ class RecordReportAdmin:
 
     report_form_class = None
     report_button_label = gettext_lazy("Record progress")
-    change_form_template = "admin/tracker/report_change_form.html"
+    change_form_template = "admin/report_change_form.html"
 
     def report_initial(self, obj):
         return {}
@@ -131,4 +131,4 @@ class RecordReportAdmin:
             "media": self.media + form.media,
             "history": obj.updates.all()[:5],
         }
-        return TemplateResponse(request, "admin/tracker/report_form.html", context)
+        return TemplateResponse(request, "admin/report_form.html", context)
