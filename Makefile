@@ -44,7 +44,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker_bench
 
 bench-data: setup
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py generate_load_data \
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/generate_load_data.py \
 		--projects 100000 --updates-per-project 10 --tasks 10000
 
 bench: setup

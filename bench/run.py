@@ -1,5 +1,5 @@
 """The tracker's benchmark: the production web process under load, against a database
-filled by `manage.py generate_load_data`, compared with the raw SQL it wraps.
+filled by `bench/generate_load_data.py`, compared with the raw SQL it wraps.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_bench .venv/bin/python bench/run.py
 
@@ -232,7 +232,9 @@ def main():
     )
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
-        raise SystemExit("Set DATABASE_URL to a PostgreSQL database filled by generate_load_data.")
+        raise SystemExit(
+            "Set DATABASE_URL to a PostgreSQL database filled by bench/generate_load_data.py."
+        )
 
     mail = MailCatcher()
     smtp_port = free_port()
@@ -252,7 +254,7 @@ def main():
         with psycopg.connect(args.database_url, autocommit=True) as connection:
             cases, projects = read_cases(connection)
             if projects < 1000:
-                raise SystemExit("Fill the database first: manage.py generate_load_data")
+                raise SystemExit("Fill the database first: make bench-data")
             stack.build()
             token = prepare_user(stack)
             stack.start("web")

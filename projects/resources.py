@@ -1,5 +1,7 @@
 """The project ledger (项目台账) as an Excel sheet."""
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.db.models import Count
 from import_export import fields, widgets
 
@@ -15,6 +17,7 @@ from regions.models import Division, Park
 from tracker.models import Department
 
 from .choices import BaseFunction, IndustryChainGroup, Stage
+from .ledger import LEDGER_FIELDS
 from .models import IndustryChain, Project
 from .services import save_project
 
@@ -55,12 +58,41 @@ class IndustryChainWidget(NamedForeignKeyWidget):
         return self._shared_names
 
 
+# The sheet's widget for each kind of plain field, the first that matches: text as text (an
+# empty cell is ""), dates as officials write them, yes/no as 是/否. The library's own
+# choice differs (1/0 for booleans, and an empty cell turned into the model default).
+PLAIN_WIDGETS = (
+    (models.BooleanField, YesNoWidget),
+    (models.DateTimeField, None),  # a DateField too, but no ledger column keeps a time
+    (models.DateField, LedgerDateWidget),
+    (models.DecimalField, widgets.DecimalWidget),
+    (models.IntegerField, widgets.IntegerWidget),
+    (models.CharField, TextWidget),
+    (models.TextField, TextWidget),
+)
+
+
+def plain_widget(model_field):
+    widget = None
+    if not (model_field.is_relation or model_field.choices):
+        widget = next((w for kind, w in PLAIN_WIDGETS if isinstance(model_field, kind)), None)
+    if widget is None:
+        raise ImproperlyConfigured(
+            f"ProjectResource: declare the column “{model_field.name}”: its widget does not "
+            "follow from its type (a related record or a choice is written by name or label)."
+        )
+    return widget()
+
+
 class ProjectResource(LedgerResource):
+    """The ledger's columns (projects.ledger), each headed by its field's verbose name.
+
+    Plain fields get their widget from their type (``plain_widget``); the related records
+    and choices are declared here, to be written by name or label.
+    """
+
     owner_field = "responsible_department"
 
-    code = fields.Field(attribute="code", widget=TextWidget())
-    name = fields.Field(attribute="name", widget=TextWidget())
-    investor = fields.Field(attribute="investor", widget=TextWidget())
     origin = fields.Field(attribute="origin", widget=NamedForeignKeyWidget(Division, "name"))
     host_division = fields.Field(
         attribute="host_division", widget=NamedForeignKeyWidget(Division, "name")
@@ -68,49 +100,24 @@ class ProjectResource(LedgerResource):
     park = fields.Field(attribute="park", widget=NamedForeignKeyWidget(Park, "name"))
     industry_chain = fields.Field(attribute="industry_chain", widget=IndustryChainWidget())
     base_function = fields.Field(attribute="base_function", widget=ChoiceLabelWidget(BaseFunction))
+    # By its short name (商务局), as the ledgers name departments.
     responsible_department = fields.Field(
         attribute="responsible_department",
         widget=NamedForeignKeyWidget(Department, "short_name"),
     )
-    year = fields.Field(attribute="year", widget=widgets.IntegerWidget())
     stage = fields.Field(attribute="stage", widget=ChoiceLabelWidget(Stage))
-    total_investment = fields.Field(attribute="total_investment", widget=widgets.DecimalWidget())
-    funds_in_place = fields.Field(attribute="funds_in_place", widget=widgets.DecimalWidget())
-    signed_on = fields.Field(attribute="signed_on", widget=LedgerDateWidget())
-    planned_start_on = fields.Field(attribute="planned_start_on", widget=LedgerDateWidget())
-    started_on = fields.Field(attribute="started_on", widget=LedgerDateWidget())
-    planned_production_on = fields.Field(
-        attribute="planned_production_on", widget=LedgerDateWidget()
-    )
-    produced_on = fields.Field(attribute="produced_on", widget=LedgerDateWidget())
-    is_key = fields.Field(attribute="is_key", widget=YesNoWidget())
-    description = fields.Field(attribute="description", widget=TextWidget())
 
     class Meta(LedgerResource.Meta):
         model = Project
         import_id_fields = ["code"]
-        fields = [
-            "code",
-            "name",
-            "investor",
-            "origin",
-            "host_division",
-            "park",
-            "industry_chain",
-            "base_function",
-            "responsible_department",
-            "year",
-            "stage",
-            "total_investment",
-            "funds_in_place",
-            "signed_on",
-            "planned_start_on",
-            "started_on",
-            "planned_production_on",
-            "produced_on",
-            "is_key",
-            "description",
-        ]
+        fields = list(LEDGER_FIELDS)
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        # Called for each field of Meta.fields not declared above.
+        return fields.Field(
+            attribute=field_name, widget=plain_widget(django_field), readonly=readonly
+        )
 
     def save_with_service(self, instance, by):
         save_project(instance, by=by)

@@ -4,11 +4,11 @@ there is. (The timings themselves are measured by bench/run.py, not here.)"""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from bench.load_data import generate as generate_load_data
 from projects.models import Project
 from tracker.services import create_api_token
 
@@ -47,17 +47,7 @@ ADMIN_READS = [
 
 
 def generate(projects, tasks):
-    call_command(
-        "generate_load_data",
-        "--projects",
-        str(projects),
-        "--updates-per-project",
-        "3",
-        "--tasks",
-        str(tasks),
-        "--replace",
-        verbosity=0,
-    )
+    generate_load_data(projects=projects, updates_per_project=3, tasks=tasks, replace=True)
 
 
 def count_queries(client, url):

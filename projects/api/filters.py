@@ -4,11 +4,13 @@ from django.utils import timezone
 
 from core.rest.fields import FILTER_OVERRIDES, IntegerFilter, StrictBooleanFilter
 
+from ..ledger import FILTER_FIELDS
 from ..models import Project
 
 
 class ProjectFilter(django_filters.FilterSet):
-    """The admin's filters, for the list and the statistics alike."""
+    """The admin's filters, for the list and the statistics alike: each of
+    projects.ledger.FILTER_FIELDS by exact value, and the two declared here."""
 
     origin_province = IntegerFilter(
         method="filter_origin_province",
@@ -20,18 +22,7 @@ class ProjectFilter(django_filters.FilterSet):
 
     class Meta:
         model = Project
-        fields = [
-            "stage",
-            "origin",
-            "origin_province",
-            "host_division",
-            "park",
-            "industry_chain",
-            "base_function",
-            "responsible_department",
-            "year",
-            "is_key",
-        ]
+        fields = list(FILTER_FIELDS)
         filter_overrides = FILTER_OVERRIDES
 
     def filter_origin_province(self, queryset, name, province_id):

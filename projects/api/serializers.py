@@ -5,6 +5,7 @@ from core.deadlines import light_for
 from core.rest.fields import YEAR, LabelField, OneLineFieldsMixin, RelatedName
 
 from ..choices import Stage
+from ..ledger import LEDGER_FIELDS
 from ..models import MONEY, IndustryChain, Project, ProjectUpdate
 
 WAN = "In 万元 (10,000 yuan)."
@@ -40,6 +41,23 @@ class ProjectUpdateSerializer(serializers.ModelSerializer):
         extra_kwargs = {"funds_in_place": {"help_text": WAN}}
 
 
+# Read-only fields shown right after the ledger field they explain (a related record's
+# name, a choice's label, the province an origin lies in), so that a dashboard needs no
+# second request. Declared on ProjectSerializer.
+COMPANIONS = {
+    "origin": ("origin_name", "origin_province", "origin_province_name"),
+    "host_division": ("host_division_name",),
+    "park": ("park_name",),
+    "industry_chain": ("industry_chain_name",),
+    "base_function": ("base_function_label",),
+    "responsible_department": ("responsible_department_name",),
+    "stage": ("stage_label",),
+}
+
+
+# A project: ``id``, the ledger's fields (projects.ledger) in the ledger's order, each
+# followed by its companions, then what is derived (the next milestone) and the reports.
+# (A comment, not a docstring: the docstring would become the schema's description.)
 class ProjectSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
     origin_name = RelatedName("origin.name")
     origin_province = serializers.SerializerMethodField()
@@ -59,35 +77,7 @@ class ProjectSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
         model = Project
         fields = [
             "id",
-            "code",
-            "name",
-            "investor",
-            "origin",
-            "origin_name",
-            "origin_province",
-            "origin_province_name",
-            "host_division",
-            "host_division_name",
-            "park",
-            "park_name",
-            "industry_chain",
-            "industry_chain_name",
-            "base_function",
-            "base_function_label",
-            "responsible_department",
-            "responsible_department_name",
-            "year",
-            "stage",
-            "stage_label",
-            "total_investment",
-            "funds_in_place",
-            "signed_on",
-            "planned_start_on",
-            "started_on",
-            "planned_production_on",
-            "produced_on",
-            "is_key",
-            "description",
+            *(name for field in LEDGER_FIELDS for name in (field, *COMPANIONS.get(field, ()))),
             "next_milestone",
             "updates",
         ]
