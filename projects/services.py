@@ -5,11 +5,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.concurrency import save_edited
-from core.ownership import ensure_changeable
-from tracker.services import validate_report_date
+from core.reports import record_report
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, Stage, stages_reached
-from .models import Project, ProjectUpdate
+from .models import ProjectUpdate
 
 
 def validate_stage_change(current, new):
@@ -59,29 +58,26 @@ def record_project_update(
     construction on 5 May without a start date is taken to have started on 5 May.
     The author must be allowed to change the project (None: the system).
     """
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    ensure_changeable(project, author)
-    latest = project.updates.order_by("-reported_on").values_list("reported_on", flat=True).first()
-    validate_report_date(reported_on, latest, today=today)
-    update = ProjectUpdate(
-        project=project,
-        reported_on=reported_on,
-        stage=stage,
-        funds_in_place=funds_in_place,
-        note=note,
-        author=author,
-    )
-    update.full_clean()
-    validate_stage_change(project.stage, stage)
 
-    project.stage = stage
-    project.funds_in_place = funds_in_place
-    for reached in stages_reached(stage):
-        field = STAGE_DATE_FIELDS.get(reached)
-        if field and getattr(project, field) is None:
-            setattr(project, field, reported_on)
-    project.version += 1
-    project.full_clean()
-    project.save()
-    update.save()
-    return update
+    def build(project):
+        return ProjectUpdate(
+            project=project,
+            reported_on=reported_on,
+            stage=stage,
+            funds_in_place=funds_in_place,
+            note=note,
+            author=author,
+        )
+
+    def apply(project):
+        validate_stage_change(project.stage, stage)
+        project.stage = stage
+        project.funds_in_place = funds_in_place
+        for reached in stages_reached(stage):
+            field = STAGE_DATE_FIELDS.get(reached)
+            if field and getattr(project, field) is None:
+                setattr(project, field, reported_on)
+
+    return record_report(
+        project, author=author, reported_on=reported_on, today=today, build=build, apply=apply
+    )

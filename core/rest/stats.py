@@ -1,10 +1,15 @@
 """What both statistics endpoints do: read ``group_by`` and the list filters, group the
-filtered rows in one query, label the groups and sum them up."""
+filtered rows in one query, label the groups, sum them up and answer with the total;
+and document all that in the API schema."""
+
+import copy
 
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import exceptions, permissions
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import exceptions, permissions, serializers
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.rest.viewsets import CleanQueryMixin
@@ -48,20 +53,85 @@ def grouped(request, *, groupings, filterset_class, queryset, sums, order):
     return group_by, groups, total
 
 
-class FilteredSchema(AutoSchema):
-    """Documents a view's filters although it answers one object, not a list: the
-    statistics read the same filters as their list, and the schema shows them with the
-    list's types and choices."""
+def group_serializer(name, *, key_help, label_help=None, **sums):
+    """The schema of one group (and of the total row): key, label and the sums."""
+    key = serializers.JSONField(allow_null=True, help_text=key_help)
+    label = serializers.CharField(help_text=label_help)
+    # A serializer orders its fields by when they were made: copies of the sums, made
+    # now, come after the key and the label.
+    sums = {name: copy.deepcopy(field) for name, field in sums.items()}
+    return inline_serializer(name, {"key": key, "label": label, **sums})
+
+
+def stats_serializer(name, group, *, unit=False):
+    """The schema of a statistics answer: what it groups by, its unit if it has one (see
+    ``StatsView.unit``), the groups and their total, both of the ``group`` schema."""
+    return inline_serializer(
+        name,
+        {
+            "group_by": serializers.CharField(),
+            **({"unit": serializers.CharField()} if unit else {}),
+            "groups": group.__class__(many=True),
+            "total": group,
+        },
+    )
+
+
+class StatsSchema(AutoSchema):
+    """Documents a statistics view from what it declares: the required ``group_by`` (one
+    of its groupings), its answer, and its list's filters, although it answers one
+    object, not a list: the statistics read the same filters as their list, and the
+    schema shows them with the list's types and choices."""
 
     def get_filter_backends(self):
         return getattr(self.view, "filter_backends", [])
 
+    def get_override_parameters(self):
+        group_by = OpenApiParameter("group_by", enum=list(self.view.groupings), required=True)
+        return [*super().get_override_parameters(), group_by]
+
+    def get_response_serializers(self):
+        return self.view.response_serializer
+
 
 class StatsView(CleanQueryMixin, APIView):
-    """A statistics endpoint: ``filterset_class`` and ``queryset`` say what it groups."""
+    """A statistics endpoint: the rows of ``queryset`` that the list filters
+    (``filterset_class``) keep, grouped by one of ``groupings``, summed up by ``sums()``,
+    sorted by ``order`` and shown by ``shown()``, with their total. ``response_serializer``
+    documents the answer (``stats_serializer``)."""
 
     permission_classes = [permissions.IsAuthenticated]
     filter_backends = [DjangoFilterBackend]
-    schema = FilteredSchema()
+    schema = StatsSchema()
     filterset_class = None
     queryset = None
+    groupings = None  # group_by -> (expression to group on, keys -> labels)
+    order = None
+    unit = None  # e.g. 万元 for money, said in the answer
+    response_serializer = None
+
+    def sums(self):
+        """The aggregates of each group, by name."""
+        raise NotImplementedError
+
+    def shown(self, row):
+        """A group or the total as answered (e.g. money as strings)."""
+        return row
+
+    def get(self, request):
+        group_by, groups, total = grouped(
+            request,
+            groupings=self.groupings,
+            filterset_class=self.filterset_class,
+            queryset=self.queryset.all(),
+            sums=self.sums(),
+            order=self.order,
+        )
+        return Response(
+            {
+                "group_by": group_by,
+                **({"unit": self.unit} if self.unit else {}),
+                "groups": [self.shown(group) for group in groups],
+                "total": {"key": None, "label": _("Total"), **self.shown(total)},
+            }
+        )

@@ -4,12 +4,9 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, F, Sum, When
 from django.db.models.functions import TruncMonth
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.response import Response
 
-from core.rest.stats import StatsView, grouped, month_key
+from core.rest.stats import StatsView, group_serializer, month_key, stats_serializer
 from regions.choices import DivisionLevel
 from regions.models import Division, Park
 
@@ -64,17 +61,13 @@ GROUPINGS = {
 MONEY = serializers.DecimalField(
     max_digits=16, decimal_places=2, coerce_to_string=True, help_text="In 万元."
 )
-GROUP = inline_serializer(
+GROUP = group_serializer(
     "ProjectStatsGroup",
-    {
-        "key": serializers.JSONField(
-            allow_null=True, help_text="Id (divisions, parks, chains), code or year of the group."
-        ),
-        "label": serializers.CharField(help_text="Chinese (or English) label of the group."),
-        "projects": serializers.IntegerField(),
-        "total_investment": MONEY,
-        "funds_in_place": MONEY,
-    },
+    key_help="Id (divisions, parks, chains), code or year of the group.",
+    label_help="Chinese (or English) label of the group.",
+    projects=serializers.IntegerField(),
+    total_investment=MONEY,
+    funds_in_place=MONEY,
 )
 
 
@@ -83,42 +76,17 @@ class ProjectStatsView(StatsView):
 
     filterset_class = ProjectFilter
     queryset = Project.objects.all()
+    groupings = GROUPINGS
+    order = "-funds_in_place"
+    unit = "万元"
+    response_serializer = stats_serializer("ProjectStats", GROUP, unit=True)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("group_by", enum=list(GROUPINGS), required=True),
-        ],
-        responses=inline_serializer(
-            "ProjectStats",
-            {
-                "group_by": serializers.CharField(),
-                "unit": serializers.CharField(),
-                "groups": GROUP.__class__(many=True),
-                "total": GROUP,
-            },
-        ),
-    )
-    def get(self, request):
-        sums = {
+    def sums(self):
+        return {
             "projects": Count("pk"),
             "total_investment": Sum("total_investment", default=0),
             "funds_in_place": Sum("funds_in_place", default=0),
         }
-        group_by, groups, total = grouped(
-            request,
-            groupings=GROUPINGS,
-            filterset_class=self.filterset_class,
-            queryset=self.queryset.all(),
-            sums=sums,
-            order="-funds_in_place",
-        )
-        groups = [in_money(group) for group in groups]
-        total = in_money(total)
-        return Response(
-            {
-                "group_by": group_by,
-                "unit": "万元",
-                "groups": groups,
-                "total": {"key": None, "label": _("Total"), **total},
-            }
-        )
+
+    def shown(self, row):
+        return in_money(row)

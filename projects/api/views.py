@@ -1,9 +1,6 @@
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
-from rest_framework.decorators import action
-from rest_framework.response import Response
 
+from core.rest.reports import reports_action
 from tracker.api.viewsets import DepartmentOwnedViewSet, TrackerReadOnlyViewSet
 
 from .. import services
@@ -61,23 +58,10 @@ class ProjectViewSet(DepartmentOwnedViewSet):
     def save(self, project, many):
         services.save_project(project, by=self.request.user)
 
-    @extend_schema(methods=["GET"], responses=ProjectUpdateSerializer(many=True))
-    @extend_schema(
-        methods=["POST"], request=ProjectStatusSerializer, responses={201: ProjectUpdateSerializer}
+    updates = reports_action(
+        report_serializer=ProjectUpdateSerializer,
+        input_serializer=ProjectStatusSerializer,
+        record=services.record_project_update,
+        on="project",
+        description="A project's status reports (GET); record one (POST), as on the admin page.",
     )
-    @action(detail=True, methods=["get", "post"], serializer_class=ProjectUpdateSerializer)
-    def updates(self, request, pk=None):
-        """A project's status reports (GET); record one (POST), as on the admin page."""
-        project = self.get_object()
-        if request.method == "GET":
-            reports = project.updates.all()
-            page = self.paginate_queryset(reports)
-            if page is None:  # a spreadsheet: every report
-                return Response(ProjectUpdateSerializer(reports, many=True).data)
-            return self.get_paginated_response(ProjectUpdateSerializer(page, many=True).data)
-        report = ProjectStatusSerializer(data=request.data)
-        report.is_valid(raise_exception=True)
-        update = services.record_project_update(
-            project=project, author=request.user, **report.validated_data
-        )
-        return Response(ProjectUpdateSerializer(update).data, status=status.HTTP_201_CREATED)

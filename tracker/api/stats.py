@@ -5,13 +5,10 @@ import datetime
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.response import Response
 
 from core.deadlines import DUE_SOON_DAYS
-from core.rest.stats import StatsView, grouped, month_key
+from core.rest.stats import StatsView, group_serializer, month_key, stats_serializer
 
 from ..choices import OPEN_TASK_STATUSES, Aspect, TaskStatus
 from ..models import Department, KeyTask, WorkPoint
@@ -37,13 +34,10 @@ GROUPINGS = {
 }
 
 COUNTS = ["tasks", "done", "in_progress", "not_started", "cancelled", "overdue", "due_soon"]
-GROUP = inline_serializer(
+GROUP = group_serializer(
     "TaskStatsGroup",
-    {
-        "key": serializers.JSONField(allow_null=True, help_text="Id, code or YYYY-MM."),
-        "label": serializers.CharField(),
-        **{name: serializers.IntegerField() for name in COUNTS},
-    },
+    key_help="Id, code or YYYY-MM.",
+    **{name: serializers.IntegerField() for name in COUNTS},
 )
 
 
@@ -69,33 +63,9 @@ class TaskStatsView(StatsView):
 
     filterset_class = KeyTaskFilter
     queryset = KeyTask.objects.all()
+    groupings = GROUPINGS
+    order = "-overdue"
+    response_serializer = stats_serializer("TaskStats", GROUP)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("group_by", enum=list(GROUPINGS), required=True),
-        ],
-        responses=inline_serializer(
-            "TaskStats",
-            {
-                "group_by": serializers.CharField(),
-                "groups": GROUP.__class__(many=True),
-                "total": GROUP,
-            },
-        ),
-    )
-    def get(self, request):
-        group_by, groups, total = grouped(
-            request,
-            groupings=GROUPINGS,
-            filterset_class=self.filterset_class,
-            queryset=self.queryset.all(),
-            sums=counts(timezone.localdate()),
-            order="-overdue",
-        )
-        return Response(
-            {
-                "group_by": group_by,
-                "groups": groups,
-                "total": {"key": None, "label": _("Total"), **total},
-            }
-        )
+    def sums(self):
+        return counts(timezone.localdate())

@@ -1,8 +1,6 @@
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
-from rest_framework.decorators import action
-from rest_framework.response import Response
+
+from core.rest.reports import reports_action
 
 from .. import services
 from ..models import Department, KeyTask, TaskUpdate, WorkPoint
@@ -62,23 +60,10 @@ class KeyTaskViewSet(DepartmentOwnedViewSet):
             task, supporting_departments=many.get("supporting_departments"), by=self.request.user
         )
 
-    @extend_schema(methods=["GET"], responses=TaskUpdateSerializer(many=True))
-    @extend_schema(
-        methods=["POST"], request=TaskProgressSerializer, responses={201: TaskUpdateSerializer}
+    updates = reports_action(
+        report_serializer=TaskUpdateSerializer,
+        input_serializer=TaskProgressSerializer,
+        record=services.record_task_update,
+        on="task",
+        description="A task's progress reports (GET); record one (POST), as on the admin page.",
     )
-    @action(detail=True, methods=["get", "post"], serializer_class=TaskUpdateSerializer)
-    def updates(self, request, pk=None):
-        """A task's progress reports (GET); record one (POST), as on the admin page."""
-        task = self.get_object()
-        if request.method == "GET":
-            reports = task.updates.all()
-            page = self.paginate_queryset(reports)
-            if page is None:  # a spreadsheet: every report
-                return Response(TaskUpdateSerializer(reports, many=True).data)
-            return self.get_paginated_response(TaskUpdateSerializer(page, many=True).data)
-        report = TaskProgressSerializer(data=request.data)
-        report.is_valid(raise_exception=True)
-        update = services.record_task_update(
-            task=task, author=request.user, **report.validated_data
-        )
-        return Response(TaskUpdateSerializer(update).data, status=status.HTTP_201_CREATED)
