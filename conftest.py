@@ -91,6 +91,50 @@ def project(beijing, lingcheng, department):
 
 
 @pytest.fixture
+def other_task(task, other_department):
+    from tracker.models import KeyTask
+
+    return KeyTask.objects.create(
+        code="KT-2023-002",
+        year=2023,
+        title="别的部门的任务",
+        work_point=task.work_point,
+        lead_department=other_department,
+        deadline=datetime.date(2023, 9, 30),
+    )
+
+
+@pytest.fixture
+def other_project(project, other_department):
+    from projects.models import Project
+
+    return Project.objects.create(
+        code="DZ-2023-002",
+        name="别的部门的项目",
+        host_division=project.host_division,
+        responsible_department=other_department,
+        year=2023,
+        total_investment=Decimal("30000"),
+    )
+
+
+@pytest.fixture
+def api_client_for(db):
+    """``api_client_for(user, scope="read_write")``: an API client holding a new token."""
+    from rest_framework.test import APIClient
+
+    from tracker.services import create_api_token
+
+    def make(user, scope="read_write"):
+        _token, key = create_api_token(name="test", user=user, scope=scope)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
 def official_user(make_official, department):
     return make_official("official", department)
 
@@ -104,15 +148,12 @@ def fast_password_hashing(settings):
 @pytest.fixture
 def make_official(db):
     """Create a login with the role's group, as a supervisor would from the admin."""
-    from tracker.services import create_official
+    from tracker.models import Official
+    from tracker.services import add_official
 
     def make(username, department=None, is_supervisor=False):
-        return create_official(
-            username=username,
-            password="secret-password",
-            department=department,
-            is_supervisor=is_supervisor,
-        ).user
+        official = Official(department=department, is_supervisor=is_supervisor)
+        return add_official(official, username=username, password="secret-password").user
 
     return make
 
@@ -125,40 +166,6 @@ def supervisor_user(make_official):
 @pytest.fixture
 def other_official_user(make_official, other_department):
     return make_official("other-official", other_department)
-
-
-def admin_form_data(response, **overrides):
-    """The POST data of an admin change or add form as the page shows it, with overrides."""
-    data = {}
-
-    def put(bound_field):
-        value = bound_field.value()
-        if value is None or value is False:
-            return
-        if value is True:
-            data[bound_field.html_name] = "on"
-        elif isinstance(value, list | tuple):
-            data[bound_field.html_name] = [str(v) for v in value]
-        elif hasattr(value, "isoformat"):
-            data[bound_field.html_name] = value.isoformat()
-        else:
-            data[bound_field.html_name] = str(value)
-
-    for bound_field in response.context["adminform"].form:
-        put(bound_field)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for bound_field in formset.management_form:
-            put(bound_field)
-        for form in formset.forms:
-            for bound_field in form:
-                put(bound_field)
-    for key, value in overrides.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return data
 
 
 class CollectingHandler:

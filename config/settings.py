@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "regions",
     "tracker",
     "projects",
+    # Reminders and digests: deadlines from TRACKER_DEADLINE_SOURCES, recipients from tracker.
+    "notifications",
     # The overview dashboard: a page over the public REST API.
     "dashboard",
     # Seed data: the one place that knows every app.
@@ -288,6 +290,13 @@ try:
         ipaddress.ip_network(_network)
 except ValueError as error:
     raise ImproperlyConfigured(f"TRACKER_HEALTH_DETAIL_NETWORKS: {error}") from error
+# What /healthz and `manage.py health` check, in this order ({name: dotted path}): core runs
+# them and checks the database and Redis; notifications knows whether beat is alive.
+TRACKER_HEALTH_CHECKS = {
+    "database": "core.health.check_database",
+    "redis": "core.health.check_redis",
+    "scheduler": "notifications.health.check_scheduler",
+}
 
 # Celery: Redis when REDIS_URL is set; otherwise Kombu's filesystem transport,
 # which lets a worker and beat on one laptop talk through folders under var/.
@@ -309,16 +318,17 @@ else:
 CELERY_TIMEZONE = TIME_ZONE
 # Schedules live in the database, editable by supervisors in the admin (django-celery-beat);
 # tracker's migrations install the defaults.
-CELERY_BEAT_SCHEDULER = "tracker.scheduler:HeartbeatScheduler"
+CELERY_BEAT_SCHEDULER = "notifications.scheduler:HeartbeatScheduler"
 CELERY_TASK_ACKS_LATE = True
 # Worker and beat log through LOGGING above, one line per event, like the web process.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
-# Reminders and digests collect deadlines from these sources (tracker never imports
-# projects; projects provides its milestones).
+# Reminders and digests collect deadlines from these sources, each a
+# notifications.sources.DeadlineSource (notifications imports neither; tracker never
+# imports projects).
 TRACKER_DEADLINE_SOURCES = [
-    "tracker.deadline_sources.KeyTaskDeadlines",
+    "tracker.deadline_source.KeyTaskDeadlines",
     "projects.deadlines.MilestoneDeadlines",
 ]
 

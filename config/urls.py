@@ -1,18 +1,30 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.http import HttpResponsePermanentRedirect
+from django.urls import include, path, re_path, reverse
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from tracker.health import healthz
+from core.health import healthz
 
 admin.site.site_header = _("Investment-attraction project tracker")
 admin.site.site_title = _("Investment-attraction project tracker")
 admin.site.index_title = _("Projects, key tasks and deadlines")
 
+
+def dispatch_log_moved(request, rest):
+    """The dispatch log moved from tracker to notifications: old bookmarks keep working."""
+    target = reverse("admin:notifications_dispatch_changelist") + escape_uri_path(rest)
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin, whose catch-all would answer the old address first.
+    re_path(r"^admin/tracker/dispatch/(?P<rest>.*)$", dispatch_log_moved),
     path("admin/", admin.site.urls),
     path("dashboard/", include("dashboard.urls")),
     path("api/", include("config.api")),

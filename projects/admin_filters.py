@@ -24,6 +24,3 @@ class MilestoneOverdueFilter(YesNoFilter):
 
     def filter_yes(self, queryset, today):
         return queryset.milestone_overdue(today)
-
-    def filter_no(self, queryset, today):
-        return queryset.exclude(pk__in=queryset.milestone_overdue(today).values("pk"))

@@ -1,4 +1,4 @@
-"""Project milestones as a deadline source (see tracker.deadline_sources).
+"""Project milestones as a deadline source (see notifications.sources).
 
 A signed project owes the start of construction by its planned start date; a project
 under construction owes production by its planned production date.
@@ -7,7 +7,7 @@ under construction owes production by its planned production date.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tracker.deadline_sources import ChangePaths, DeadlineItem
+from notifications.sources import ChangePaths, DeadlineItem, DeadlineSource
 
 from .choices import Stage
 from .models import Project
@@ -25,7 +25,7 @@ MILESTONES = [
 ]
 
 
-class MilestoneDeadlines:
+class MilestoneDeadlines(DeadlineSource):
     plural = _("project milestones")
     change_path = ChangePaths("admin:projects_project_change")
 

@@ -3,9 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import AdminDateWidget
 from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,14 +16,11 @@ from core.deadlines import days_left
 from core.display import days_left_text, light, progress_bar
 from core.ledger_admin import LedgerAdmin
 
-from . import dispatch as dispatch_service
 from . import services
 from .admin_filters import TaskDueSoonFilter, TaskOverdueFilter
 from .admin_scoping import DepartmentScopedAdmin
 from .choices import TaskStatus
-from .models import ApiToken, Department, Dispatch, KeyTask, Official, TaskUpdate, WorkPoint
-from .notifications import preview_digest
-from .permissions import is_supervisor
+from .models import ApiToken, Department, KeyTask, Official, TaskUpdate, WorkPoint
 from .resources import KeyTaskResource
 
 
@@ -246,20 +242,24 @@ class TaskUpdateAdmin(ReadOnlyReportAdmin):
     list_select_related = ["task", "author"]
 
 
+# A token's page shows what its list shows; only name, user and scope are ever typed in.
+TOKEN_FIELDS = [
+    "name",
+    "user",
+    "scope",
+    "prefix",
+    "created_by",
+    "created_at",
+    "last_used_at",
+    "revoked_at",
+]
+
+
 @admin.register(ApiToken)
 class ApiTokenAdmin(OwnedAdmin):
     """Tokens for dashboards and other systems; the key is shown once, at creation."""
 
-    list_display = [
-        "name",
-        "user",
-        "scope",
-        "prefix",
-        "created_by",
-        "created_at",
-        "last_used_at",
-        "revoked_at",
-    ]
+    list_display = TOKEN_FIELDS
     list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "user__username", "prefix"]
     autocomplete_fields = ["user"]
@@ -269,16 +269,7 @@ class ApiTokenAdmin(OwnedAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["name", "user", "scope"]
-        return [
-            "name",
-            "user",
-            "scope",
-            "prefix",
-            "created_by",
-            "created_at",
-            "last_used_at",
-            "revoked_at",
-        ]
+        return TOKEN_FIELDS
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj) if obj else []
@@ -300,94 +291,3 @@ class ApiTokenAdmin(OwnedAdmin):
     def revoke(self, request, queryset):
         count = services.revoke_api_tokens(list(queryset))
         self.message_user(request, _("%(count)d tokens revoked.") % {"count": count})
-
-
-class DigestPreviewForm(forms.Form):
-    department = forms.ModelChoiceField(
-        label=gettext_lazy("department"), queryset=Department.objects.order_by("name")
-    )
-    date = forms.DateField(label=gettext_lazy("as of"), widget=AdminDateWidget)
-
-
-@admin.register(Dispatch)
-class DispatchAdmin(OwnedAdmin):
-    """The dispatch log: every email, its status and error; resend; preview a digest."""
-
-    list_display = [
-        "created_at",
-        "kind",
-        "recipient",
-        "subject",
-        "period",
-        "status",
-        "attempts",
-        "sent_at",
-        "last_error",
-    ]
-    list_filter = ["kind", "status", "period"]
-    search_fields = ["recipient", "subject", "subject_key"]
-    date_hierarchy = "created_at"
-    actions = ["resend"]
-    readonly_fields = [
-        "kind",
-        "subject_key",
-        "recipient",
-        "period",
-        "subject",
-        "body_text",
-        "status",
-        "attempts",
-        "last_error",
-        "next_attempt_at",
-        "claimed_at",
-        "sent_at",
-        "created_at",
-    ]
-    exclude = ["body_html"]
-    change_list_template = "admin/tracker/dispatch/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.action(description=gettext_lazy("Send selected emails again"))
-    def resend(self, request, queryset):
-        count = dispatch_service.resend(list(queryset))
-        self.message_user(
-            request, _("%(count)d emails will be sent at the next delivery.") % {"count": count}
-        )
-
-    def get_urls(self):
-        return [
-            path(
-                "preview-digest/",
-                self.admin_site.admin_view(self.preview_digest),
-                name="tracker_dispatch_preview_digest",
-            ),
-            *super().get_urls(),
-        ]
-
-    def preview_digest(self, request):
-        """A department's digest for any date, as it would go out; nothing is sent."""
-        if not is_supervisor(request.user):
-            raise PermissionDenied
-        form = DigestPreviewForm(request.GET or None, initial={"date": timezone.localdate()})
-        preview = None
-        if form.is_valid():
-            subject, _text, html = preview_digest(
-                form.cleaned_data["department"], form.cleaned_data["date"]
-            )
-            preview = {"subject": subject, "html": html}
-        return TemplateResponse(
-            request,
-            "admin/tracker/dispatch/preview_digest.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Preview a digest"),
-                "opts": self.opts,
-                "form": form,
-                "preview": preview,
-            },
-        )

@@ -13,9 +13,6 @@ class TaskOverdueFilter(YesNoFilter):
     def filter_yes(self, queryset, today):
         return queryset.overdue(today)
 
-    def filter_no(self, queryset, today):
-        return queryset.exclude(pk__in=queryset.overdue(today).values("pk"))
-
 
 class TaskDueSoonFilter(YesNoFilter):
     title = _("due within 14 days")
@@ -23,6 +20,3 @@ class TaskDueSoonFilter(YesNoFilter):
 
     def filter_yes(self, queryset, today):
         return queryset.due_within(DUE_SOON_DAYS, today)
-
-    def filter_no(self, queryset, today):
-        return queryset.exclude(pk__in=queryset.due_within(DUE_SOON_DAYS, today).values("pk"))

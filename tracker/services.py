@@ -11,32 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.concurrency import save_edited
-from core.ownership import ensure_changeable
+from core.reports import record_report
 
 from . import roles
 from .choices import TaskStatus
-from .models import ApiToken, KeyTask, Official, TaskUpdate
-
-
-def validate_report_date(reported_on, latest_reported_on, *, today=None):
-    """A report is dated no later than today and no earlier than the latest one.
-
-    History is append-only, so a back-dated report would silently become the
-    "current" state while a newer one exists; a correction is a new, later entry.
-    """
-    today = today or timezone.localdate()
-    if reported_on > today:
-        raise ValidationError({"reported_on": _("A report cannot be dated in the future.")})
-    if latest_reported_on is not None and reported_on < latest_reported_on:
-        raise ValidationError(
-            {
-                "reported_on": _(
-                    "A report cannot be dated before the latest one (%(date)s); "
-                    "record a correction as a new report."
-                )
-                % {"date": latest_reported_on.isoformat()}
-            }
-        )
+from .models import ApiToken, TaskUpdate
 
 
 def validate_supporters(lead_department_id, supporting_departments):
@@ -81,31 +60,33 @@ def record_task_update(*, task, reported_on, status, progress, note="", author=N
 
     The author must be allowed to change the task (None: the system).
     """
-    task = KeyTask.objects.select_for_update().get(pk=task.pk)
-    ensure_changeable(task, author)
-    latest = task.updates.order_by("-reported_on").values_list("reported_on", flat=True).first()
-    validate_report_date(reported_on, latest, today=today)
-
     if status == TaskStatus.DONE:
         progress = 100 if progress is None else progress
-    update = TaskUpdate(
-        task=task,
-        reported_on=reported_on,
-        status=status,
-        progress=progress,
-        note=note,
-        author=author,
-    )
-    update.full_clean()
 
-    task.status = status
-    task.progress = progress
-    task.completed_on = reported_on if status == TaskStatus.DONE else None
-    task.version += 1
-    task.full_clean()
-    task.save(update_fields=["status", "progress", "completed_on", "version"])
-    update.save()
-    return update
+    def build(task):
+        return TaskUpdate(
+            task=task,
+            reported_on=reported_on,
+            status=status,
+            progress=progress,
+            note=note,
+            author=author,
+        )
+
+    def apply(task):
+        task.status = status
+        task.progress = progress
+        task.completed_on = reported_on if status == TaskStatus.DONE else None
+
+    return record_report(
+        task,
+        author=author,
+        reported_on=reported_on,
+        today=today,
+        build=build,
+        apply=apply,
+        update_fields=["status", "progress", "completed_on"],
+    )
 
 
 @transaction.atomic
@@ -144,32 +125,6 @@ def save_official(official):
     official.save()
     sync_role(official)
     return official
-
-
-@transaction.atomic
-def create_official(
-    *,
-    username,
-    password,
-    department,
-    full_name="",
-    email="",
-    phone="",
-    is_supervisor=False,
-    receives_digest=True,
-    is_demo=False,
-):
-    """Create a login for an official of a department (or a supervisor), ready to use."""
-    official = Official(
-        department=department,
-        phone=phone,
-        is_supervisor=is_supervisor,
-        receives_digest=receives_digest,
-        is_demo=is_demo,
-    )
-    return add_official(
-        official, username=username, password=password, full_name=full_name, email=email
-    )
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.contrib import admin
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conftest import admin_form_data
+from core.testing.admin_forms import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -45,14 +45,14 @@ SITE_PAGES = {
     "autocomplete": "site",
     "jsi18n": "site",
     "view_on_site": "public",
-    "tracker_dispatch_preview_digest": "supervisor-page",
+    "notifications_dispatch_preview_digest": "supervisor-page",
 }
 # Models whose rows no user writes through the admin: reports and history are records,
 # the dispatch log is written by the mailer, axes' logs by the login machinery.
-RECORDS = {"tracker.taskupdate", "projects.projectupdate", "tracker.dispatch"}
+RECORDS = {"tracker.taskupdate", "projects.projectupdate", "notifications.dispatch"}
 OWNED = {"projects.project", "tracker.keytask"}
 # The apps whose tables a user could change through a page (their history tables too).
-WATCHED_APPS = {"regions", "tracker", "projects", "auth", "django_celery_beat"}
+WATCHED_APPS = {"regions", "tracker", "projects", "notifications", "auth", "django_celery_beat"}
 
 
 def walk(patterns, prefix=""):
@@ -105,10 +105,11 @@ def test_every_admin_url_is_classified():
 def world(db, make_official, department, other_department, project, task, work_point):
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+    from notifications.models import Dispatch
     from projects.models import IndustryChain, Project
     from projects.services import record_project_update
     from regions.models import CounterpartPairing, Park
-    from tracker.models import Dispatch, KeyTask
+    from tracker.models import KeyTask
     from tracker.services import create_api_token, record_task_update
 
     official = make_official("own-official", department)
@@ -333,7 +334,7 @@ def expected_post(kind, label, role, relation):
         return "skip"  # supervisors may delete through the list's action
     if kind in ("history", "export", "list", "import"):
         return "inert"  # reading pages; a list POST without a valid action does nothing
-    if label == "tracker.dispatch" and is_supervisor and kind == "change":
+    if label == "notifications.dispatch" and is_supervisor and kind == "change":
         return "inert"  # every field of a logged email is read-only
     if label in RECORDS or model_is_library_log(label):
         return "refused"

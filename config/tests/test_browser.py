@@ -190,7 +190,7 @@ def test_every_page_runs_under_the_content_security_policy(serial_url, csp_page)
     page.wait_for_selector("#site-name")
 
     preview = (
-        f"/admin/tracker/dispatch/preview-digest/?department={department.pk}"
+        f"/admin/notifications/dispatch/preview-digest/?department={department.pk}"
         f"&date={today.isoformat()}"
     )
     # Each page, and what shows that its scripts ran.

@@ -141,7 +141,7 @@ def test_the_digest_preview_keeps_the_email_in_a_sandboxed_frame(
     )
     client.force_login(supervisor_user)
     response = client.get(
-        "/admin/tracker/dispatch/preview-digest/",
+        "/admin/notifications/dispatch/preview-digest/",
         {"department": department.pk, "date": "2023-07-03"},
     )
     assert response.status_code == 200

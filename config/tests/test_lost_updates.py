@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from conftest import admin_form_data
+from core.testing.admin_forms import admin_form_data
 from projects.choices import Stage
 from projects.models import Project
 from projects.services import record_project_update, save_project

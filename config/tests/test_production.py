@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from tracker.models import Heartbeat
+from notifications.models import Heartbeat
 
 from .stack import ROOT, example_environment, production_environment
 
@@ -185,7 +185,7 @@ def redis_down(beat_seen, settings):
 
 
 def test_healthz_tells_anonymous_callers_only_which_check_failed(client, redis_down, caplog):
-    with caplog.at_level(logging.WARNING, logger="tracker.health"):
+    with caplog.at_level(logging.WARNING, logger="core.health"):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {
@@ -242,7 +242,7 @@ def test_health_command_exits_non_zero_when_unhealthy(beat_seen, capsys):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_scheduler_records_its_heartbeat_as_it_ticks():
     from config.celery import app
-    from tracker.scheduler import HeartbeatScheduler
+    from notifications.scheduler import HeartbeatScheduler
 
     scheduler = HeartbeatScheduler(app=app)
     scheduler.tick()

@@ -6,8 +6,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from tracker.models import Dispatch, KeyTask
-from tracker.notifications import send_digests, send_reminders
+from notifications.models import Dispatch
+from notifications.services import send_digests, send_reminders
+from tracker.models import KeyTask
 
 MONDAY = datetime.date(2023, 7, 3)
 

@@ -1,0 +1,108 @@
+"""The dispatch log in the admin: every email, its status and error; resend; preview a digest."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.admin import OwnedAdmin
+from core.ownership import is_supervisor
+
+from . import dispatch as dispatch_service
+from .models import Dispatch
+from .recipients import departments
+from .weekly import preview_digest
+
+
+class DigestPreviewForm(forms.Form):
+    department = forms.ModelChoiceField(label=gettext_lazy("department"), queryset=departments())
+    date = forms.DateField(label=gettext_lazy("as of"), widget=AdminDateWidget)
+
+
+@admin.register(Dispatch)
+class DispatchAdmin(OwnedAdmin):
+    """The dispatch log: every email, its status and error; resend; preview a digest."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "recipient",
+        "subject",
+        "period",
+        "status",
+        "attempts",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["kind", "status", "period"]
+    search_fields = ["recipient", "subject", "subject_key"]
+    date_hierarchy = "created_at"
+    actions = ["resend"]
+    readonly_fields = [
+        "kind",
+        "subject_key",
+        "recipient",
+        "period",
+        "subject",
+        "body_text",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "created_at",
+    ]
+    exclude = ["body_html"]
+    change_list_template = "admin/notifications/dispatch/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Send selected emails again"))
+    def resend(self, request, queryset):
+        count = dispatch_service.resend(list(queryset))
+        self.message_user(
+            request, _("%(count)d emails will be sent at the next delivery.") % {"count": count}
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "preview-digest/",
+                self.admin_site.admin_view(self.preview_digest),
+                name="notifications_dispatch_preview_digest",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_digest(self, request):
+        """A department's digest for any date, as it would go out; nothing is sent."""
+        if not is_supervisor(request.user):
+            raise PermissionDenied
+        form = DigestPreviewForm(request.GET or None, initial={"date": timezone.localdate()})
+        preview = None
+        if form.is_valid():
+            subject, _text, html = preview_digest(
+                form.cleaned_data["department"], form.cleaned_data["date"]
+            )
+            preview = {"subject": subject, "html": html}
+        return TemplateResponse(
+            request,
+            "admin/notifications/dispatch/preview_digest.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Preview a digest"),
+                "opts": self.opts,
+                "form": form,
+                "preview": preview,
+            },
+        )

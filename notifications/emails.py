@@ -1,0 +1,38 @@
+"""Rendering an email from its templates (subject, plain text and HTML, in Chinese) and
+queuing it in the dispatch log."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from . import dispatch
+
+
+def absolute(path):
+    return settings.SITE_BASE_URL.rstrip("/") + path
+
+
+def render_email(name, context):
+    """``notifications/email/<name>_subject.txt``, ``<name>.txt`` and ``<name>.html``."""
+    context = {**context, "site_url": settings.SITE_BASE_URL.rstrip("/")}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"notifications/email/{name}_subject.txt", context)
+        text = render_to_string(f"notifications/email/{name}.txt", context)
+        html = render_to_string(f"notifications/email/{name}.html", context)
+    return " ".join(subject.split()), text, html
+
+
+def queue_for(addresses, *, kind, subject_key, period, template, context):
+    """Render ``template`` once and queue it to each address (see ``dispatch.queue``)."""
+    if not addresses:
+        return []
+    subject, text, html = render_email(template, context)
+    return dispatch.queue(
+        kind=kind,
+        subject_key=subject_key,
+        recipients=list(addresses),
+        period=period,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+    )

@@ -1,0 +1,33 @@
+"""The runs: queue what a plan says for a day, then deliver everything due.
+
+The Celery tasks and the ``send_reminders``/``send_digests`` commands call these, so
+a run by hand and a scheduled one are the same code.
+"""
+
+from django.db import transaction
+
+from . import dispatch
+from .daily import plan_daily
+from .weekly import plan_weekly
+
+
+def run(plan, today, *, dry_run=False):
+    """Queue what ``plan`` says for ``today`` and deliver everything due.
+
+    With ``dry_run`` nothing is queued or sent: the planned emails are returned and the
+    transaction is rolled back.
+    """
+    with transaction.atomic():
+        queued = plan(today)
+        if dry_run:
+            transaction.set_rollback(True)
+            return [(d.get_kind_display(), d.recipient, d.subject) for d in queued], {}
+    return queued, dispatch.deliver_due()
+
+
+def send_reminders(today, *, dry_run=False):
+    return run(plan_daily, today, dry_run=dry_run)
+
+
+def send_digests(today, *, dry_run=False):
+    return run(plan_weekly, today, dry_run=dry_run)

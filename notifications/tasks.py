@@ -1,0 +1,43 @@
+"""Celery tasks: thin wrappers around notifications.services and notifications.dispatch.
+
+Each may run late, twice or on two workers at once: the dispatch log's unique keys
+and claims make every email go out once.
+
+The registered names stay "tracker.…" although the tasks moved here: django-celery-beat
+stores a schedule's task by name in the database (PeriodicTask.task, installed by
+tracker/migrations/0006_schedules.py and editable by supervisors), and queued messages
+carry it too, so a new name would silently stop the schedules.
+"""
+
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import dispatch, services
+
+
+def as_of(date):
+    return datetime.date.fromisoformat(date) if date else timezone.localdate()
+
+
+def summary(queued, delivered):
+    return {"queued": len(queued), "delivered": {str(k): v for k, v in delivered.items()}}
+
+
+@shared_task(name="tracker.send_reminders")  # the stored name: see the module's docstring
+def send_reminders(date=None):
+    """Daily: overdue reminders, escalations and heads-ups (default 08:30)."""
+    return summary(*services.send_reminders(as_of(date)))
+
+
+@shared_task(name="tracker.send_digests")  # the stored name: see the module's docstring
+def send_digests(date=None):
+    """Weekly: digests for departments and supervisors (default Monday 08:00)."""
+    return summary(*services.send_digests(as_of(date)))
+
+
+@shared_task(name="tracker.deliver_due")  # the stored name: see the module's docstring
+def deliver_due():
+    """Every few minutes: retry failed emails whose time has come."""
+    return {str(k): v for k, v in dispatch.deliver_due().items()}
