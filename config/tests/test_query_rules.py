@@ -106,3 +106,16 @@ def test_the_statistics_document_the_filters_of_their_list(reader):
     assert parameters("/api/v1/stats/projects/")["stage"]["enum"]
     assert parameters("/api/v1/stats/tasks/")["overdue"] == {"type": "boolean"}
     assert parameters("/api/v1/projects/")["search"]["pattern"] == "^[^\\u0000]*$"
+
+
+def test_an_empty_filter_is_not_given_and_the_schema_says_so(reader, task):
+    assert reader.get("/api/v1/tasks/?deadline_before=&year=&search=").json()["count"] == 1
+    schema = reader.get("/api/schema/?format=json").json()
+    parameters = {
+        parameter["name"]: parameter
+        for parameter in schema["paths"]["/api/v1/tasks/"]["get"]["parameters"]
+    }
+    assert parameters["deadline_before"]["allowEmptyValue"] is True
+    assert parameters["year"]["allowEmptyValue"] is True
+    for name in ("page", "page_size", "format"):
+        assert "allowEmptyValue" not in parameters[name]

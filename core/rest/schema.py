@@ -55,6 +55,10 @@ def response(description, schema):
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+# Query parameters whose empty value is a 400 or 404, not "not given".
+EMPTY_IS_AN_ERROR = {"page", "page_size", "format"}
+
+
 def document_query_limits(operation):
     """What core.api_guard and core.rest.pagination refuse, as the schema's limits."""
     for parameter in operation.get("parameters", []):
@@ -75,6 +79,10 @@ def document_query_limits(operation):
             # Ids and years are filtered as bigint; beyond is a 400 (core.rest.fields).
             schema.setdefault("minimum", -(2**63))
             schema.setdefault("maximum", 2**63 - 1)
+        if parameter["name"] not in EMPTY_IS_AN_ERROR and not parameter.get("required"):
+            # Filters, search and ordering read ``?year=`` as "not given" (as a browser's
+            # filter form sends it); page numbers and formats refuse it.
+            parameter["allowEmptyValue"] = True
 
 
 def document_money(components):
