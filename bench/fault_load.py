@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 import requests  # noqa: E402
 
-from config.tests.stack import NativeStack, free_port  # noqa: E402
+from config.tests.stack import NativeStack, free_port, manage  # noqa: E402
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 USER = "demo-supervisor"  # seeded by `seed --demo`
@@ -90,18 +90,6 @@ class RedisServer:
 
     def resume(self):
         os.kill(self.process.pid, signal.SIGCONT)
-
-
-def manage(stack, *args):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=stack.env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=600,
-    ).stdout
 
 
 PICK_PROJECTS = """

@@ -36,22 +36,10 @@ from aiosmtpd.controller import Controller  # noqa: E402
 
 from bench import sql  # noqa: E402
 from bench.load import percentile  # noqa: E402
-from config.tests.stack import MailCatcher, NativeStack, browser, free_port  # noqa: E402
+from config.tests.stack import MailCatcher, NativeStack, browser, free_port, manage  # noqa: E402
 
 USER, PASSWORD = "bench-supervisor", "bench-2026-Dezhou"
 TODAY = datetime.date(2026, 11, 24)
-
-
-def manage(stack, *args, **kwargs):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=stack.env,
-        capture_output=True,
-        text=True,
-        check=True,
-        **kwargs,
-    ).stdout
 
 
 def prepare_user(stack):

@@ -132,6 +132,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.api_guard.ApiGuardMiddleware",  # JSON, never a 500, under /api/
+    # A lost database connection: 503 with Retry-After, in the caller's language.
+    "core.db_outage.DatabaseOutageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -171,6 +173,17 @@ DATABASES = {
         default=f"sqlite:///{VAR_DIR / 'tracker.sqlite3'}",
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A process keeps its connection for DATABASE_CONN_MAX_AGE seconds (0: one per request),
+    # and Django tests a kept connection before reusing it (CONN_HEALTH_CHECKS), so the first
+    # request after PostgreSQL restarts or fails over reconnects instead of failing on a dead
+    # connection. DATABASE_CONNECT_TIMEOUT bounds the wait for a server that does not answer;
+    # meanwhile requests get 503 with Retry-After (core/db_outage.py).
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # models.W040: SQLite builds the list's covering index without its INCLUDE column.
@@ -243,10 +256,18 @@ STORAGES = {
 REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
+    # The cache holds only rate-limit counters, no record: it fails open when Redis is down
+    # (core/cache.py says why). Short socket timeouts bound what a hung Redis costs a
+    # request, and after a failure Redis is skipped for RETRY_AFTER seconds, then retried.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,  # Redis on the LAN answers in a millisecond
+                "socket_timeout": 0.5,
+                "RETRY_AFTER": 5,  # seconds
+            },
         }
     }
 else:
@@ -302,7 +323,19 @@ TRACKER_HEALTH_CHECKS = {
 # which lets a worker and beat on one laptop talk through folders under var/.
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # Results are kept only when a caller asks (``ignore_result=False``, as tests do): no
+    # code reads them, and a process that publishes with results on waits for Redis and,
+    # after 20 failed reconnects, must be restarted.
     CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_TASK_IGNORE_RESULT = True
+    # When Redis is down the worker and beat wait for it, however long, and reconnect on
+    # their own (Celery's default gives up after 100 tries, and on startup warns). No web
+    # request publishes: work is recorded in the database (the dispatch log) and beat's
+    # scans send it, so nothing waits on the broker.
+    CELERY_BROKER_CONNECTION_RETRY = True
+    CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+    CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+    CELERY_BROKER_CONNECTION_TIMEOUT = 2
 else:
     _celery_dir = VAR_DIR / "celery"
     for _folder in ("queue", "processed", "control"):

@@ -2,16 +2,21 @@
 
 Delivery claims a row with one UPDATE that only one process can win, so two workers,
 a retried task or a re-run never send the same email twice. A failed send keeps its
-error and is retried with backoff until it is sent or a newer email of the same kind,
-about the same thing, to the same recipient supersedes it.
+error and is retried with backoff until it is sent, or a newer email of the same kind,
+about the same thing, to the same recipient supersedes it, or its time is over
+(``WORTH_SENDING_DAYS``): a day missed is caught up by the next day's email, once.
 """
 
 import datetime
 import logging
+import smtplib
+import time
+from collections import Counter
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.db import connection as database
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
@@ -21,6 +26,18 @@ logger = logging.getLogger(__name__)
 
 # Minutes to wait before the next attempt, by the number of attempts made so far.
 BACKOFF_MINUTES = [1, 5, 15, 60, 180, 360]
+
+# How many days after its period an email is still worth sending. A reminder and an
+# escalation describe their day, a heads-up is worth sending until its deadline, a digest
+# during its week: after that the next one says all it would, so one not sent in time
+# (SMTP down all day, the worker dead) is superseded rather than sent on top of the next.
+# A kind missing here is never out of date; notifications/tests/test_catch_up.py asks for it.
+WORTH_SENDING_DAYS = {
+    Dispatch.Kind.REMINDER: 0,
+    Dispatch.Kind.ESCALATION: 0,
+    Dispatch.Kind.HEADS_UP: 0,
+    Dispatch.Kind.DIGEST: 6,
+}
 
 
 def claim_lease():
@@ -108,85 +125,201 @@ def superseded_among(dispatches):
     return {d.pk for d in dispatches if newest[(d.kind, d.subject_key, d.recipient)] > d.period}
 
 
-def send(dispatch, *, now, connection):
-    """Send one claimed email; records and returns how it went."""
-    message = EmailMultiAlternatives(
-        subject=dispatch.subject,
-        body=dispatch.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[dispatch.recipient],
-        connection=connection,
-        headers={"X-Tracker-Dispatch": str(dispatch.pk)},
+def out_of_date(dispatches, as_of):
+    """The ids of those whose time was over on ``as_of`` and that were queued before it:
+    the next one says all they would. One queued on ``as_of`` goes out whatever its
+    period, since someone asked for it that day (a run with ``--date``, a resend)."""
+    return {
+        d.pk
+        for d in dispatches
+        if WORTH_SENDING_DAYS.get(d.kind) is not None
+        and d.period + datetime.timedelta(days=WORTH_SENDING_DAYS[d.kind]) < as_of
+        and timezone.localdate(d.created_at) < as_of
+    }
+
+
+def is_outage(error):
+    """Whether ``error`` says the mail server is unreachable (refused, timed out, gone),
+    rather than that it refused this one message (a bad address, a 5xx for this mail)."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        return isinstance(error, smtplib.SMTPConnectError) or error.smtp_code == 421
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return False
+    return isinstance(error, OSError)
+
+
+class EmailChannel:
+    """Email over SMTP: one connection serves a whole delivery run (a new one per email
+    costs more than the email), opened at the first send, so that a run with nothing to
+    send does not connect; it is reopened after a failed send.
+
+    A channel opens, sends one claimed dispatch (returning the error, or None) and
+    closes; ``is_outage`` tells a server that is down from a refused message.
+    Every socket operation waits at most ``EMAIL_TIMEOUT`` seconds.
+    """
+
+    name = "email"
+
+    def __init__(self):
+        self.connection = get_connection()
+        self.where = f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+        self.error = None  # why the connection could not be opened
+        self.opened = False
+
+    def open(self):
+        self.connection.close()
+        self.opened = True
+        try:
+            self.connection.open()
+            self.error = None
+        except Exception as error:  # recorded on the dispatches it could not send
+            logger.warning("could not connect to the mail server %s: %s", self.where, error)
+            self.error = error
+
+    def send(self, dispatch):
+        if not self.opened:
+            self.open()
+        if self.error is not None:
+            return self.error
+        message = EmailMultiAlternatives(
+            subject=dispatch.subject,
+            body=dispatch.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[dispatch.recipient],
+            connection=self.connection,
+            headers={"X-Tracker-Dispatch": str(dispatch.pk)},
+        )
+        if dispatch.body_html:
+            message.attach_alternative(dispatch.body_html, "text/html")
+        try:
+            message.send()
+        except Exception as error:  # SMTP down, address refused, ...: kept and retried
+            return error
+        return None
+
+    def is_outage(self, error):
+        return self.error is not None or is_outage(error)
+
+    def describe(self, error):
+        return f"{type(error).__name__}: {error} (mail server {self.where})"
+
+    def close(self):
+        self.connection.close()
+
+
+# The channels a dispatch can go out by. Today every dispatch is an email; a new channel
+# (WeCom, webhooks) adds its class here and its fault scenarios to
+# notifications/tests/test_smtp_faults.py, which fails until it does.
+CHANNELS = {"email": EmailChannel}
+
+
+def mark_failed(dispatches, error, *, now, channel):
+    """Record the error; each is tried again after its backoff."""
+    text = channel.describe(error)[:2000]
+    first = dispatches[0]
+    logger.warning(  # one line for a run that found the server down, not one per email
+        "%d dispatch(es) failed, first %s to %s: %s",
+        len(dispatches),
+        first.pk,
+        first.recipient,
+        text,
     )
-    if dispatch.body_html:
-        message.attach_alternative(dispatch.body_html, "text/html")
-    try:
-        message.send()
-    except Exception as error:  # SMTP down, address refused, ...: keep it and retry
-        logger.warning("dispatch %s to %s failed: %s", dispatch.pk, dispatch.recipient, error)
+    for dispatch in dispatches:
         Dispatch.objects.filter(pk=dispatch.pk).update(
             status=Dispatch.Status.FAILED,
-            last_error=f"{type(error).__name__}: {error}"[:2000],
+            last_error=text,
             next_attempt_at=now + backoff(dispatch.attempts),
         )
-        return Dispatch.Status.FAILED
-    Dispatch.objects.filter(pk=dispatch.pk).update(
-        status=Dispatch.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
-    return Dispatch.Status.SENT
+
+
+def deliver_batch(batch, channel, *, now, as_of, counts):
+    """Send a claimed batch. Returns False when the server is down: the batch's unsent
+    dispatches are then marked failed with its error, without waiting on it for each."""
+    stale = superseded_among(batch) | out_of_date(batch, as_of)
+    if stale:
+        Dispatch.objects.filter(pk__in=stale).update(status=Dispatch.Status.SUPERSEDED)
+        counts[Dispatch.Status.SUPERSEDED] += len(stale)
+    todo = [dispatch for dispatch in batch if dispatch.pk not in stale]
+    for index, dispatch in enumerate(todo):
+        error = channel.send(dispatch)
+        if error is None:
+            record_sent(dispatch)
+            counts[Dispatch.Status.SENT] += 1
+            continue
+        if channel.is_outage(error):
+            mark_failed(todo[index:], error, now=now, channel=channel)
+            counts[Dispatch.Status.FAILED] += len(todo) - index
+            return False
+        mark_failed([dispatch], error, now=now, channel=channel)
+        counts[Dispatch.Status.FAILED] += 1
+        channel.open()
+    return True
+
+
+def record_sent(dispatch):
+    """Mark a sent dispatch as sent, waiting out a lost database connection.
+
+    It has left: were the mark lost, the claim would lapse and another worker would send
+    it again, and the rest of the batch would wait for the lease too. So the mark is tried
+    again for up to half the claim lease, while nobody else may take the row.
+    """
+    deadline = time.monotonic() + claim_lease().total_seconds() / 2
+    delay = 0.5
+    while True:
+        try:
+            Dispatch.objects.filter(pk=dispatch.pk).update(
+                status=Dispatch.Status.SENT, sent_at=timezone.now(), last_error=""
+            )
+            return
+        except (OperationalError, InterfaceError) as error:
+            if time.monotonic() + delay > deadline:
+                raise
+            logger.warning(
+                "dispatch %s was sent but cannot be recorded yet, retrying in %s s: %s",
+                dispatch.pk,
+                delay,
+                " ".join(str(error).split()),
+            )
+            database.close()  # the next try reconnects
+            time.sleep(delay)
+            delay = min(delay * 2, 10)
 
 
 BATCH = 200
 
 
-def deliver_due(*, now=None):
+def deliver_due(*, now=None, as_of=None, channel=None):
     """Deliver every queued or failed email whose time has come. Returns counts by status.
 
-    Rows are claimed a batch at a time (a claim is a few queries, not a few per email),
-    and one SMTP connection serves the whole run (a new one per email costs more than
-    the email); after a failure it is reopened, so one bad send does not fail the rest.
+    Rows are claimed a batch at a time (a claim is a few queries, not a few per email).
+    An email whose time is over on ``as_of`` (default: today) is superseded, not sent
+    (``WORTH_SENDING_DAYS``). When the server is down or stalls, the run stops after one
+    ``EMAIL_TIMEOUT``: the rest of the batch is marked failed and nothing more claimed.
     """
     now = now or timezone.now()
-    counts = {}
-    connection = get_connection()
-    reopen(connection)
+    as_of = as_of or timezone.localdate(now)
+    counts = Counter()
+    channel = channel or EmailChannel()
     try:
-        while True:
-            due = Dispatch.objects.filter(
-                pk__in=Dispatch.objects.filter(claimable(now))
-                .order_by("created_at")
-                .values("pk")[:BATCH]
-            )
-            batch = claim_rows(due, now)
-            if not batch:
+        while batch := claim_rows(due_rows(now), now):
+            if not deliver_batch(batch, channel, now=now, as_of=as_of, counts=counts):
                 break
-            stale = superseded_among(batch)
-            if stale:
-                Dispatch.objects.filter(pk__in=stale).update(status=Dispatch.Status.SUPERSEDED)
-            for dispatch in batch:
-                if dispatch.pk in stale:
-                    status = Dispatch.Status.SUPERSEDED
-                else:
-                    status = send(dispatch, now=now, connection=connection)
-                    if status == Dispatch.Status.FAILED:
-                        reopen(connection)
-                counts[status] = counts.get(status, 0) + 1
     finally:
-        connection.close()
-    return counts
+        channel.close()
+    return dict(counts)
 
 
-def reopen(connection):
-    connection.close()
-    try:
-        connection.open()
-    except Exception as error:  # the next send records the error on its own dispatch
-        logger.warning("could not connect to the mail server: %s", error)
+def due_rows(now):
+    return Dispatch.objects.filter(
+        pk__in=Dispatch.objects.filter(claimable(now)).order_by("created_at").values("pk")[:BATCH]
+    )
 
 
 @transaction.atomic
 def resend(dispatches):
     """Send these again at the next delivery (the admin's resend action)."""
+    now = timezone.now()
+    # Queued again now: a resend goes out even if its time is over (``out_of_date``).
     return Dispatch.objects.filter(pk__in=[d.pk for d in dispatches]).update(
-        status=Dispatch.Status.PENDING, next_attempt_at=timezone.now(), claimed_at=None
+        status=Dispatch.Status.PENDING, next_attempt_at=now, claimed_at=None, created_at=now
     )

@@ -11,23 +11,25 @@ from .daily import plan_daily
 from .weekly import plan_weekly
 
 
-def run(plan, today, *, dry_run=False):
+def run(plan, today, *, dry_run=False, now=None):
     """Queue what ``plan`` says for ``today`` and deliver everything due.
 
-    With ``dry_run`` nothing is queued or sent: the planned emails are returned and the
-    transaction is rolled back.
+    The schedules plan today: a run that was missed is not replayed, today's says all it
+    would (see ``dispatch.WORTH_SENDING_DAYS``). With ``dry_run`` nothing is queued or
+    sent: the planned emails are returned and the transaction is rolled back. ``now`` is
+    for tests that play a calendar.
     """
     with transaction.atomic():
         queued = plan(today)
         if dry_run:
             transaction.set_rollback(True)
             return [(d.get_kind_display(), d.recipient, d.subject) for d in queued], {}
-    return queued, dispatch.deliver_due()
+    return queued, dispatch.deliver_due(now=now)
 
 
-def send_reminders(today, *, dry_run=False):
-    return run(plan_daily, today, dry_run=dry_run)
+def send_reminders(today, *, dry_run=False, now=None):
+    return run(plan_daily, today, dry_run=dry_run, now=now)
 
 
-def send_digests(today, *, dry_run=False):
-    return run(plan_weekly, today, dry_run=dry_run)
+def send_digests(today, *, dry_run=False, now=None):
+    return run(plan_weekly, today, dry_run=dry_run, now=now)

@@ -12,9 +12,24 @@ carry it too, so a new name would silently stop the schedules.
 import datetime
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from . import dispatch, services
+
+# A task whose database connection was lost (PostgreSQL restarted, failed over, a pooler
+# dropped it) is run again later: 5 s, 10 s, 20 s ... at most 5 minutes apart, with jitter,
+# about 15 minutes in all. Re-running is safe: planning finds its rows already queued, and
+# a claimed email is never claimed again while its lease runs (dispatch.claimable), so the
+# retry sends only what was not sent. Celery's Django fixup closes the broken connection
+# after the failed run, so the retry reconnects.
+RETRY_ON_LOST_DATABASE = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 
 
 def as_of(date):
@@ -25,19 +40,19 @@ def summary(queued, delivered):
     return {"queued": len(queued), "delivered": {str(k): v for k, v in delivered.items()}}
 
 
-@shared_task(name="tracker.send_reminders")  # the stored name: see the module's docstring
+@shared_task(name="tracker.send_reminders", **RETRY_ON_LOST_DATABASE)  # name: see docstring
 def send_reminders(date=None):
     """Daily: overdue reminders, escalations and heads-ups (default 08:30)."""
     return summary(*services.send_reminders(as_of(date)))
 
 
-@shared_task(name="tracker.send_digests")  # the stored name: see the module's docstring
+@shared_task(name="tracker.send_digests", **RETRY_ON_LOST_DATABASE)  # name: see docstring
 def send_digests(date=None):
     """Weekly: digests for departments and supervisors (default Monday 08:00)."""
     return summary(*services.send_digests(as_of(date)))
 
 
-@shared_task(name="tracker.deliver_due")  # the stored name: see the module's docstring
+@shared_task(name="tracker.deliver_due", **RETRY_ON_LOST_DATABASE)  # name: see docstring
 def deliver_due():
     """Every few minutes: retry failed emails whose time has come."""
     return {str(k): v for k, v in dispatch.deliver_due().items()}

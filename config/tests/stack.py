@@ -111,6 +111,19 @@ class MailCatcher:
             return [(str(m["To"]), " ".join(str(m["Subject"]).split()), m) for m in self.messages]
 
 
+def manage(stack, *args, timeout=600):
+    """``manage.py <args>`` with the stack's settings; returns what it printed."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=timeout,
+    ).stdout
+
+
 class NativeStack:
     """Starts and stops the compose services' commands as local processes."""
 

@@ -187,39 +187,53 @@ def redis_down(beat_seen, settings):
 def test_healthz_tells_anonymous_callers_only_which_check_failed(client, redis_down, caplog):
     with caplog.at_level(logging.WARNING, logger="core.health"):
         response = client.get("/healthz")
-    assert response.status_code == 503
+    # Redis holds no record: the tracker works without it, so the whole is degraded, not down.
+    assert response.status_code == 200
     assert response.json() == {
-        "status": "error",
-        "checks": {"database": "ok", "redis": "error", "scheduler": "ok"},
+        "status": "degraded",
+        "checks": {"database": "ok", "redis": "degraded", "scheduler": "ok"},
     }
     assert "ConnectionError" not in response.content.decode()
     # The reason goes to the log, for the operators.
-    assert "health check redis failed: error: ConnectionError" in caplog.text
+    assert "health check redis failed: degraded: ConnectionError" in caplog.text
+    # A probe of Redis itself is told it is down.
+    only = client.get("/healthz?only=redis")
+    assert only.status_code == 503
+    assert only.json() == {"status": "error", "checks": {"redis": "degraded"}}
+
+
+def test_health_command_fails_on_a_degraded_part_only_when_asked(redis_down, capsys):
+    call_command("health")
+    assert "redis: degraded: ConnectionError" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command("health", "--check", "redis")
 
 
 def test_healthz_shows_supervisors_why(supervisor_client, redis_down):
     response = supervisor_client.get("/healthz")
-    assert response.status_code == 503
+    assert response.status_code == 200
     checks = response.json()["checks"]
-    assert checks["redis"].startswith("error: ConnectionError")
+    assert checks["redis"].startswith("degraded: ConnectionError")
     assert checks["database"] == "ok" and checks["scheduler"].startswith("ok (last seen")
 
 
 def test_healthz_hides_the_reasons_from_officials(client, official_user, redis_down):
     client.force_login(official_user)
-    assert client.get("/healthz").json()["checks"]["redis"] == "error"
+    assert client.get("/healthz").json()["checks"]["redis"] == "degraded"
 
 
 def test_healthz_shows_the_configured_internal_network_why(client, redis_down, settings):
     settings.TRACKER_HEALTH_DETAIL_NETWORKS = ["192.0.2.0/24", "2001:db8::/32"]
     inside = client.get("/healthz", REMOTE_ADDR="192.0.2.10").json()["checks"]
-    assert inside["redis"].startswith("error: ConnectionError")
-    assert client.get("/healthz", REMOTE_ADDR="2001:db8::5").json()["checks"]["redis"] != "error"
-    assert client.get("/healthz", REMOTE_ADDR="198.51.100.7").json()["checks"]["redis"] == "error"
+    assert inside["redis"].startswith("degraded: ConnectionError")
+    ipv6 = client.get("/healthz", REMOTE_ADDR="2001:db8::5").json()["checks"]["redis"]
+    assert ipv6 != "degraded"
+    outside = client.get("/healthz", REMOTE_ADDR="198.51.100.7").json()["checks"]["redis"]
+    assert outside == "degraded"
     # Behind a proxy, the address the proxy saw counts, not the proxy's own.
     settings.TRACKER_PROXY_COUNT = 1
     via_proxy = client.get("/healthz", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
-    assert via_proxy.json()["checks"]["redis"] == "error"
+    assert via_proxy.json()["checks"]["redis"] == "degraded"
 
 
 def test_production_refuses_an_invalid_health_detail_network(tmp_path):

@@ -6,6 +6,8 @@ from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler
 
+from core.db_outage import connection_lost, outage_response
+
 
 def raised_by_a_parser(exc):
     """Whether ``exc`` came out of a DRF parser reading the request body.
@@ -24,8 +26,11 @@ def tracker_exception_handler(exc, context):
     """Errors as JSON, whatever format was asked for (a CSV of an error helps nobody).
 
     A service's ValidationError is a 400 with a message per field, like a serializer's; a
-    body no parser can read (too deeply nested, say) is a 400 too.
+    body no parser can read (too deeply nested, say) is a 400 too. A lost database
+    connection is a 503 with Retry-After (core.db_outage), not DRF's re-raise into a 500.
     """
+    if connection_lost(exc):
+        return outage_response(context["request"], exc, json=True)
     if not isinstance(exc, exceptions.APIException) and raised_by_a_parser(exc):
         exc = exceptions.ParseError(
             _("The request body cannot be read: it is malformed or nested too deeply.")

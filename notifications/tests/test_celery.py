@@ -43,9 +43,11 @@ def test_reminder_task_on_a_real_worker_sends_each_email_once(
         lead_department=department,
         deadline=datetime.date(2023, 7, 1),
     )
-    first = send_reminders.delay("2023-07-03").get(timeout=60)
+    first = send_reminders.apply_async(["2023-07-03"], ignore_result=False).get(timeout=60)
     assert first["queued"] == 1 and first["delivered"] == {"sent": 1}
-    again = send_reminders.delay("2023-07-03").get(timeout=60)  # a retried or repeated run
+    again = send_reminders.apply_async(["2023-07-03"], ignore_result=False).get(
+        timeout=60
+    )  # a retried or repeated run
     assert again["queued"] == 1 and again["delivered"] == {}
     assert len(smtp_server.messages) == 1
     assert Dispatch.objects.get().status == Dispatch.Status.SENT
@@ -123,7 +125,9 @@ def test_end_to_end_worker_process_redis_and_smtp(
         lead_department=department,
         deadline=datetime.date(2023, 6, 30),
     )
-    result = send_reminders.apply_async(args=["2023-07-03"], queue=worker_process)
+    result = send_reminders.apply_async(
+        args=["2023-07-03"], queue=worker_process, ignore_result=False
+    )
     assert result.get(timeout=90)["delivered"] == {"sent": 1}
     [message] = smtp_server.messages
     assert message["To"] == "a@example.gov"

@@ -8,51 +8,13 @@ from django.core.management import call_command
 from notifications.dispatch import claim, deliver_due
 from notifications.models import Dispatch
 from notifications.services import send_digests, send_reminders
+from notifications.tests.world import make_task, subject, to
 from projects.choices import Stage
 from tracker.choices import TaskStatus
-from tracker.models import KeyTask
 
 pytestmark = pytest.mark.django_db
 
 MONDAY = datetime.date(2023, 7, 3)
-
-
-@pytest.fixture
-def people(make_official, department, other_department):
-    department.email = "commerce@example.gov"
-    department.save()
-    official = make_official("official-a", department)
-    official.email = "a@example.gov"
-    official.save()
-    opted_out = make_official("official-b", department)
-    opted_out.email = "b@example.gov"
-    opted_out.save()
-    opted_out.official.receives_digest = False
-    opted_out.official.save()
-    supervisor = make_official("boss", is_supervisor=True)
-    supervisor.email = "boss@example.gov"
-    supervisor.save()
-    return {"official": official, "supervisor": supervisor}
-
-
-def make_task(work_point, department, code, deadline, **fields):
-    return KeyTask.objects.create(
-        code=code,
-        year=2023,
-        title=f"任务{code}",
-        work_point=work_point,
-        lead_department=department,
-        deadline=deadline,
-        **fields,
-    )
-
-
-def subject(message):
-    return " ".join(str(message["Subject"]).split())
-
-
-def to(messages, address):
-    return [m for m in messages if address in m["To"]]
 
 
 def test_overdue_reminder_once_per_department_and_day_most_overdue_first(

@@ -26,7 +26,9 @@ class InvalidTokenLimit:
     until the window ends, before its token is even looked up.
 
     Fixed windows in the shared cache (Redis in production, so every web process counts
-    together): one ``incr`` per failure, one ``get`` per request with a token.
+    together): one ``incr`` per failure, one ``get`` per request with a token. Like the
+    token throttle, it fails open while Redis is down (core.cache: the cache then answers
+    "nothing counted"), so an outage of Redis lifts the limits instead of stopping the API.
     """
 
     key_prefix = "api-invalid-token"

@@ -1,0 +1,130 @@
+"""A mail server that stalls or is down: a delivery run gives up within EMAIL_TIMEOUT,
+records the error on each dispatch, and a later run delivers each email once. No web
+request waits on it.
+
+The faults are real: an aiosmtpd server that accepts the message's envelope and never
+answers the message (1 s EMAIL_TIMEOUT), and a server that is stopped (connection
+refused), then started again on the same port. The cases are per channel
+(``dispatch.CHANNELS``): a channel added later fails here until it has its faults.
+"""
+
+import datetime
+import pathlib
+import re
+import time
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.daily import plan_daily
+from notifications.dispatch import CHANNELS, deliver_due
+from notifications.models import Dispatch
+from notifications.tests.world import make_task
+
+pytestmark = pytest.mark.django_db
+
+# For each channel, how to break it and mend it: (break, mend, what the error says).
+FAULTS = {
+    "email": {
+        "stalls": (lambda server: server.stall(), lambda server: server.unstall(), "timed out"),
+        "is down": (lambda server: server.stop(), lambda server: server.start(), "refused"),
+    },
+}
+
+CASES = [
+    (channel, fault) for channel in sorted(CHANNELS) for fault in FAULTS.get(channel, ["none"])
+]
+
+
+@pytest.fixture
+def three_emails(people, work_point, department):
+    """Tomorrow's reminder, queued for a@, b@ and commerce@ (tomorrow: never out of date
+    while the test runs)."""
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    make_task(work_point, department, "KT-A", tomorrow - datetime.timedelta(days=2))
+    plan_daily(tomorrow)
+    return Dispatch.objects.filter(kind=Dispatch.Kind.REMINDER)
+
+
+@pytest.mark.parametrize(("channel", "fault"), CASES)
+def test_a_send_gives_up_within_the_timeout_and_is_retried_once(
+    channel, fault, mail_server, three_emails
+):
+    if fault not in FAULTS.get(channel, {}):
+        pytest.fail(f"The channel {channel!r} has no fault scenarios: add them to FAULTS.")
+    breaks, mends, says = FAULTS[channel][fault]
+    assert settings.EMAIL_TIMEOUT == 1
+    breaks(mail_server)
+    started = time.monotonic()
+    assert deliver_due() == {Dispatch.Status.FAILED: 3}
+    took = time.monotonic() - started
+    # One timeout for the whole run, not one per email (a stall) and never unbounded.
+    assert took < 2 * settings.EMAIL_TIMEOUT + 0.5, f"the run took {took:.2f} s"
+    for dispatch in three_emails.all():
+        assert dispatch.status == Dispatch.Status.FAILED and dispatch.attempts == 1
+        assert says in dispatch.last_error and f":{mail_server.port})" in dispatch.last_error
+    assert not mail_server.messages
+    assert deliver_due() == {}  # not before its backoff
+
+    mends(mail_server)
+    later = max(d.next_attempt_at for d in three_emails.all()) + datetime.timedelta(seconds=1)
+    assert deliver_due(now=later) == {Dispatch.Status.SENT: 3}
+    assert deliver_due(now=later + datetime.timedelta(hours=1)) == {}
+    assert sorted(m["To"] for m in mail_server.messages) == [
+        "a@example.gov",
+        "b@example.gov",
+        "commerce@example.gov",
+    ]
+    for dispatch in three_emails.all():
+        assert dispatch.status == Dispatch.Status.SENT and dispatch.attempts == 2
+        assert dispatch.last_error == ""
+
+
+def test_a_refused_address_fails_alone_and_the_rest_goes_out(mail_server, three_emails):
+    """A message the server refuses is not an outage: the others are sent in the run."""
+    mail_server.refuse.add("a@example.gov")
+    assert deliver_due() == {Dispatch.Status.FAILED: 1, Dispatch.Status.SENT: 2}
+    refused = three_emails.get(recipient="a@example.gov")
+    assert refused.status == Dispatch.Status.FAILED and "550" in refused.last_error
+    assert sorted(m["To"] for m in mail_server.messages) == [
+        "b@example.gov",
+        "commerce@example.gov",
+    ]
+
+
+MAIL_SENDING = re.compile(
+    r"\b(send_mail|send_mass_mail|mail_admins|mail_managers|EmailMessage|"
+    r"EmailMultiAlternatives|send_messages|get_connection)\b"
+)
+
+
+def test_no_web_request_sends_mail():
+    """Only notifications/dispatch.py, run by the worker, talks to the mail server: views,
+    admin actions and API calls queue rows in the dispatch log and return."""
+    root = pathlib.Path(settings.BASE_DIR)
+    senders = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if not {".venv", "tests", "node_modules", "bench"} & set(path.relative_to(root).parts)
+        and MAIL_SENDING.search(path.read_text(encoding="utf-8"))
+    )
+    assert senders == ["notifications/dispatch.py"]
+    # Django mails errors to ADMINS from inside the failing request: there are none.
+    assert not settings.ADMINS and not settings.MANAGERS
+
+
+def test_a_resend_from_the_admin_answers_while_the_mail_server_stalls(
+    client, mail_server, people, three_emails
+):
+    mail_server.stall()
+    client.force_login(people["supervisor"])
+    started = time.monotonic()
+    response = client.post(
+        reverse("admin:notifications_dispatch_changelist"),
+        {"action": "resend", "_selected_action": [d.pk for d in three_emails]},
+    )
+    took = time.monotonic() - started
+    assert response.status_code == 302 and took < settings.EMAIL_TIMEOUT
+    assert set(three_emails.values_list("status", flat=True)) == {Dispatch.Status.PENDING}
