@@ -336,6 +336,12 @@ if REDIS_URL:
     CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
     CELERY_BROKER_CONNECTION_MAX_RETRIES = None
     CELERY_BROKER_CONNECTION_TIMEOUT = 2
+    # A frozen Redis (or a half-open connection) must not hang beat or a worker for good.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_timeout": 5,
+        "socket_connect_timeout": 2,
+        "health_check_interval": 30,
+    }
 else:
     _celery_dir = VAR_DIR / "celery"
     for _folder in ("queue", "processed", "control"):

@@ -13,7 +13,7 @@ A circuit breaker keeps a dead or hung Redis from costing every call its socket 
 after a failure every process skips Redis for ``RETRY_AFTER`` seconds (OPTIONS, default 5)
 and then tries again, so it recovers by itself when Redis returns, without a restart. One
 warning per ``WARN_EVERY`` seconds (60) at most says Redis is unreachable, with how many
-calls were skipped meanwhile; an info line says when it answers again.
+calls were skipped meanwhile; an info line (as rare) says when it answers again.
 """
 
 import logging
@@ -23,12 +23,21 @@ import time
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import OutOfMemoryError, ReadOnlyError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
-# Unreachable, refused, reset, timed out, still loading its data: all mean "no Redis now".
-UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# Unreachable, refused, reset, timed out, still loading its data; or up but refusing
+# writes (a replica after a failover, out of memory, a failed snapshot: MISCONF): all
+# mean "no usable Redis now". Any other error is a bug and is raised.
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError, ReadOnlyError, OutOfMemoryError)
+
+
+def unavailable(error):
+    return isinstance(error, UNAVAILABLE) or (
+        isinstance(error, ResponseError) and str(error).startswith("MISCONF")
+    )
 
 
 class Breaker:
@@ -42,6 +51,7 @@ class Breaker:
         self.open_until = 0.0  # monotonic time before which Redis is not tried
         self.down = False
         self.last_warning = float("-inf")
+        self.last_recovery = float("-inf")
         self.skipped = 0
 
     def allows(self):
@@ -74,9 +84,13 @@ class Breaker:
         if not self.down:  # the usual case: no lock taken
             return
         with self.lock:
-            was_down, self.down, self.skipped = self.down, False, 0
-            self.last_warning = float("-inf")  # the next outage is reported at once
-        if was_down:
+            was_down, self.down = self.down, False
+            # A flapping Redis is reported once per WARN_EVERY, not at every recovery.
+            now = time.monotonic()
+            report = was_down and now - self.last_recovery >= self.warn_every
+            if report:
+                self.last_recovery = now
+        if report:
             logger.info("cache available again: %s", location)
 
 
@@ -112,7 +126,9 @@ class FailOpenRedisCache(RedisCache):
             return fallback
         try:
             result = operation(*args, **kwargs)
-        except UNAVAILABLE as error:
+        except (*UNAVAILABLE, ResponseError) as error:
+            if not unavailable(error):
+                raise
             self._breaker.failed(self._location, error)
             return fallback
         self._breaker.succeeded(self._location)

@@ -127,14 +127,15 @@ def superseded_among(dispatches):
 
 def out_of_date(dispatches, as_of):
     """The ids of those whose time was over on ``as_of`` and that were queued before it:
-    the next one says all they would. One queued on ``as_of`` goes out whatever its
-    period, since someone asked for it that day (a run with ``--date``, a resend)."""
+    the next one says all they would. One queued (or requeued) on ``as_of`` goes out
+    whatever its period, since someone asked for it that day (a run with ``--date``, a
+    resend), unless a newer one of the same kind has been queued (``superseded_among``)."""
     return {
         d.pk
         for d in dispatches
         if WORTH_SENDING_DAYS.get(d.kind) is not None
         and d.period + datetime.timedelta(days=WORTH_SENDING_DAYS[d.kind]) < as_of
-        and timezone.localdate(d.created_at) < as_of
+        and timezone.localdate(d.requeued_at or d.created_at) < as_of
     }
 
 
@@ -232,28 +233,44 @@ def mark_failed(dispatches, error, *, now, channel):
         )
 
 
-def deliver_batch(batch, channel, *, now, as_of, counts):
+def deliver_batch(batch, channel, *, now, as_of, counts, clock=None):
     """Send a claimed batch. Returns False when the server is down: the batch's unsent
-    dispatches are then marked failed with its error, without waiting on it for each."""
+    dispatches are then marked failed with its error, without waiting on it for each.
+
+    ``clock`` tells the run's time as it passes (default: ``now`` throughout). A batch that
+    takes longer than a third of the claim lease renews the claim on what it has yet to
+    send, so that no other worker takes those rows as abandoned while this one sends.
+    """
+    clock = clock or (lambda: now)
     stale = superseded_among(batch) | out_of_date(batch, as_of)
     if stale:
         Dispatch.objects.filter(pk__in=stale).update(status=Dispatch.Status.SUPERSEDED)
         counts[Dispatch.Status.SUPERSEDED] += len(stale)
     todo = [dispatch for dispatch in batch if dispatch.pk not in stale]
+    claimed_at = now
     for index, dispatch in enumerate(todo):
         error = channel.send(dispatch)
         if error is None:
             record_sent(dispatch)
             counts[Dispatch.Status.SENT] += 1
+            if clock() - claimed_at > claim_lease() / 3:
+                claimed_at = renew_claims(todo[index + 1 :], clock())
             continue
         if channel.is_outage(error):
-            mark_failed(todo[index:], error, now=now, channel=channel)
+            mark_failed(todo[index:], error, now=clock(), channel=channel)
             counts[Dispatch.Status.FAILED] += len(todo) - index
             return False
-        mark_failed([dispatch], error, now=now, channel=channel)
+        mark_failed([dispatch], error, now=clock(), channel=channel)
         counts[Dispatch.Status.FAILED] += 1
         channel.open()
     return True
+
+
+def renew_claims(dispatches, at):
+    Dispatch.objects.filter(
+        pk__in=[dispatch.pk for dispatch in dispatches], status=Dispatch.Status.SENDING
+    ).update(claimed_at=at)
+    return at
 
 
 def record_sent(dispatch):
@@ -300,10 +317,22 @@ def deliver_due(*, now=None, as_of=None, channel=None):
     as_of = as_of or timezone.localdate(now)
     counts = Counter()
     channel = channel or EmailChannel()
+    started = time.monotonic()
+
+    def clock():
+        # The run's time: ``now`` at its start, then as much later as it has taken, so that
+        # each batch is claimed at the time it really is (a long run's later batches must
+        # not look abandoned to other workers the moment they are claimed).
+        return now + datetime.timedelta(seconds=time.monotonic() - started)
+
+    claimed = now
     try:
-        while batch := claim_rows(due_rows(now), now):
-            if not deliver_batch(batch, channel, now=now, as_of=as_of, counts=counts):
+        while batch := claim_rows(due_rows(claimed), claimed):
+            if not deliver_batch(
+                batch, channel, now=claimed, as_of=as_of, counts=counts, clock=clock
+            ):
                 break
+            claimed = clock()
     finally:
         channel.close()
     return dict(counts)
@@ -317,9 +346,16 @@ def due_rows(now):
 
 @transaction.atomic
 def resend(dispatches):
-    """Send these again at the next delivery (the admin's resend action)."""
+    """Send these again at the next delivery (the admin's resend action).
+
+    A row being sent right now (a live claim) is left to its worker: releasing it would let
+    a second worker send it too."""
     now = timezone.now()
-    # Queued again now: a resend goes out even if its time is over (``out_of_date``).
-    return Dispatch.objects.filter(pk__in=[d.pk for d in dispatches]).update(
-        status=Dispatch.Status.PENDING, next_attempt_at=now, claimed_at=None, created_at=now
+    being_sent = Q(status=Dispatch.Status.SENDING, claimed_at__gte=now - claim_lease())
+    return (
+        Dispatch.objects.filter(pk__in=[d.pk for d in dispatches])
+        .exclude(being_sent)
+        .update(
+            status=Dispatch.Status.PENDING, next_attempt_at=now, claimed_at=None, requeued_at=now
+        )
     )

@@ -51,6 +51,9 @@ class Dispatch(models.Model):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # When a supervisor asked to send it again (resend): it then goes out even if its time
+    # is over. Kept apart from created_at, which records when it was first queued.
+    requeued_at = models.DateTimeField(_("requeued at"), null=True, blank=True)
 
     objects = OwnedManager()
 

@@ -11,9 +11,10 @@ such runs and publishes them as soon as the broker answers again.
 import logging
 import time
 
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, InterfaceError, close_old_connections
 from django.utils import timezone
 from django_celery_beat.schedulers import DatabaseScheduler
+from kombu.exceptions import OperationalError as BrokerError
 
 from .models import Heartbeat
 
@@ -40,7 +41,12 @@ class HeartbeatScheduler(DatabaseScheduler):
     def apply_entry(self, entry, producer=None):
         try:
             self.apply_async(entry, producer=producer, advance=False)
-        except Exception as error:  # whatever the broker raised, the run must not be lost
+        except Exception as error:
+            if not self.broker_refused(error):
+                # Not the broker (a schedule that cannot be sent at all): log it and go on,
+                # as beat does, rather than retry it forever ahead of the others.
+                logger.exception("could not send %s (%s)", entry.name, entry.task)
+                return
             logger.warning(
                 "could not send %s (%s), will retry when the broker answers: %s",
                 entry.name,
@@ -48,6 +54,16 @@ class HeartbeatScheduler(DatabaseScheduler):
                 error,
             )
             self.unsent[entry.name] = entry
+
+    def broker_refused(self, error):
+        """Whether ``error`` is the broker being unreachable (worth trying again)."""
+        refusals = (BrokerError, *self.app.connection_for_write().connection_errors)
+        # beat wraps what publishing raised in a SchedulingError (as its context).
+        while error is not None:
+            if isinstance(error, refusals):
+                return True
+            error = error.__cause__ or error.__context__
+        return False
 
     def send_unsent(self):
         """Publish the runs the broker refused, oldest first; stop at the first refusal."""
@@ -64,7 +80,7 @@ class HeartbeatScheduler(DatabaseScheduler):
             try:
                 record_heartbeat()
                 self._last_heartbeat = time.monotonic()
-            except DatabaseError:
+            except (DatabaseError, InterfaceError):
                 # A database outage must not stop the schedule; /healthz will say it.
                 logger.exception("could not record the scheduler heartbeat")
                 close_old_connections()

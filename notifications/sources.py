@@ -14,6 +14,8 @@ from typing import Protocol, runtime_checkable
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
@@ -67,6 +69,13 @@ def sources():
                 f"TRACKER_DEADLINE_SOURCES: {type(source).__name__} is not a DeadlineSource"
             )
     return found
+
+
+@receiver(setting_changed)
+def forget_sources(*, setting, **kwargs):
+    # sources() is made once per process; a test that changes the setting gets new ones.
+    if setting == "TRACKER_DEADLINE_SOURCES":
+        sources.cache_clear()
 
 
 def open_items(due_by):

@@ -18,17 +18,19 @@ from django.utils import timezone
 from . import dispatch, services
 
 # A task whose database connection was lost (PostgreSQL restarted, failed over, a pooler
-# dropped it) is run again later: 5 s, 10 s, 20 s ... at most 5 minutes apart, with jitter,
-# about 15 minutes in all. Re-running is safe: planning finds its rows already queued, and
-# a claimed email is never claimed again while its lease runs (dispatch.claimable), so the
-# retry sends only what was not sent. Celery's Django fixup closes the broken connection
-# after the failed run, so the retry reconnects.
+# dropped it) is run again later, until the database answers: after 5 s, 10 s, 20 s ... then
+# every 5 minutes at most (with full jitter: a random wait up to that). Giving up would lose
+# the day's plan (beat has already counted the run as done) or the week's digests. Re-running
+# is safe: planning finds its rows already queued, and a claimed email is never claimed
+# again while its lease runs (dispatch.claimable), so the retry sends only what was not
+# sent. Celery's Django fixup closes the broken connection after the failed run, so the
+# retry reconnects.
 RETRY_ON_LOST_DATABASE = {
     "autoretry_for": (OperationalError, InterfaceError),
     "retry_backoff": 5,
     "retry_backoff_max": 300,
     "retry_jitter": True,
-    "max_retries": 8,
+    "max_retries": None,
 }
 
 

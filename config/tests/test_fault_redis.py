@@ -9,6 +9,7 @@ import logging
 import time
 
 import pytest
+import redis
 from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
@@ -208,3 +209,17 @@ def test_a_resend_while_the_broker_is_down_is_kept_and_sent_later(
     failed.refresh_from_db()
     assert failed.status == Dispatch.Status.SENT
     assert [m.to for m in mail.outbox] == [["head@example.gov.cn"]]
+
+
+def test_a_redis_that_refuses_writes_is_as_good_as_down(redis_cache, official_user, caplog):
+    """A replica after a failover answers PING but refuses every write (READONLY)."""
+    api = token_client(official_user)
+    admin = redis.Redis(port=redis_cache.port)
+    admin.replicaof("127.0.0.1", "1")  # a replica of nothing: read-only
+    try:
+        with caplog.at_level(logging.WARNING, logger="core.cache"):
+            assert api.get("/api/v1/projects/").status_code == 200  # the throttle's set()
+        assert "ReadOnlyError" in cache_warnings(caplog)[0].getMessage()
+    finally:
+        admin.replicaof("NO", "ONE")
+        admin.close()

@@ -12,7 +12,10 @@ from celery import Celery
 from bench.fault_load import RedisServer
 from notifications.scheduler import HeartbeatScheduler
 
-pytestmark = pytest.mark.django_db
+# Transactional: django-celery-beat closes the connection of a thread in a transaction
+# (close_old_connections), which would end a test wrapped in one; serialized_rollback
+# restores the schedules the migrations installed.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 # Installed by tracker/migrations/0006_schedules.py: every few minutes, deliver_due.
 RETRY_RUN = "重发失败邮件 (retry failed emails)"
 

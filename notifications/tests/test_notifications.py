@@ -290,3 +290,27 @@ def test_every_configured_source_implements_the_contract():
         "MilestoneDeadlines",
     ]
     assert all(isinstance(source, DeadlineSource) for source in sources())
+
+
+def test_a_resend_keeps_when_the_email_was_first_queued_and_leaves_one_being_sent(
+    people, work_point, department
+):
+    from django.utils import timezone
+
+    from notifications.dispatch import resend
+
+    make_task(work_point, department, "KT-LATE", MONDAY - datetime.timedelta(days=1))
+    send_reminders(MONDAY)
+    first, *_ = Dispatch.objects.filter(recipient="a@example.gov")
+    queued_at = first.created_at
+    Dispatch.objects.filter(pk=first.pk).update(status=Dispatch.Status.PENDING)
+    assert claim(first.pk, timezone.now())  # a worker is sending it right now
+    assert resend([first]) == 0
+    first.refresh_from_db()
+    assert first.status == Dispatch.Status.SENDING and first.requeued_at is None
+
+    Dispatch.objects.filter(pk=first.pk).update(status=Dispatch.Status.SENT)
+    assert resend([first]) == 1
+    first.refresh_from_db()
+    assert first.status == Dispatch.Status.PENDING and first.created_at == queued_at
+    assert first.requeued_at is not None
