@@ -35,9 +35,12 @@ def errors(response, status=400):
         ("/api/v1/departments/?has_liaison_section=True", "has_liaison_section"),
         ("/api/v1/projects/?is_key=2", "is_key"),
         ("/api/v1/stats/projects/?group_by=stage&milestone_overdue=unknown", "milestone_overdue"),
+        ("/api/v1/tasks/?lead_department=12.0", "lead_department"),
+        ("/api/v1/projects/?year=%202023", "year"),
+        ("/api/v1/departments/?division=1e3", "division"),
     ],
 )
-def test_a_yes_no_filter_takes_true_or_false_only(reader, url, field):
+def test_a_yes_no_or_number_filter_takes_what_the_schema_says(reader, url, field):
     assert list(errors(reader.get(url))) == [field]
 
 

@@ -1,5 +1,7 @@
 """Serializer fields shared by every app's API."""
 
+import re
+
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
@@ -72,6 +74,19 @@ class OneLineFieldsMixin:
 YEAR = {"min_value": FIRST_YEAR, "max_value": LAST_YEAR}
 
 
+class WholeNumberField(forms.IntegerField):
+    """Digits only, as the schema's integer is written: Django's IntegerField also reads
+    ``12.0`` and `` 12 `` as 12, which the schema calls invalid."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not WHOLE_NUMBER.fullmatch(str(value)):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
 @extend_schema_field(OpenApiTypes.INT64)
 class IntegerFilter(django_filters.NumberFilter):
     """A query filter on a whole number (an id, a year).
@@ -81,7 +96,7 @@ class IntegerFilter(django_filters.NumberFilter):
     which no schema can promise a client).
     """
 
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
     def __init__(self, *args, **kwargs):
         # Within bigint: SQLite's driver overflows on a larger id where PostgreSQL's
