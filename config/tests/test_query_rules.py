@@ -38,6 +38,8 @@ def errors(response, status=400):
         ("/api/v1/tasks/?lead_department=12.0", "lead_department"),
         ("/api/v1/projects/?year=%202023", "year"),
         ("/api/v1/departments/?division=1e3", "division"),
+        ("/api/v1/tasks/?deadline_before=10/25/2023", "deadline_before"),
+        ("/api/v1/tasks/?deadline_after=2023-1-5", "deadline_after"),
     ],
 )
 def test_a_yes_no_or_number_filter_takes_what_the_schema_says(reader, url, field):

@@ -87,6 +87,23 @@ class WholeNumberField(forms.IntegerField):
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 
+class IsoDateField(forms.DateField):
+    """``YYYY-MM-DD`` only, as the schema's date is written: Django's DateField also reads
+    ``10/25/2006``, ``2023-1-5`` and surrounding spaces."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not ISO_DATE.fullmatch(str(value)):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    field_class = IsoDateField
+
+
 @extend_schema_field(OpenApiTypes.INT64)
 class IntegerFilter(django_filters.NumberFilter):
     """A query filter on a whole number (an id, a year).

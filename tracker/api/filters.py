@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.deadlines import DUE_SOON_DAYS
-from core.rest.fields import FILTER_OVERRIDES, StrictBooleanFilter
+from core.rest.fields import FILTER_OVERRIDES, IsoDateFilter, StrictBooleanFilter
 
 from ..choices import OPEN_TASK_STATUSES, Aspect
 from ..models import Department, KeyTask, WorkPoint
@@ -18,8 +18,8 @@ class KeyTaskFilter(django_filters.FilterSet):
     open = StrictBooleanFilter(
         method="filter_open", label="Still owed (not started or in progress)"
     )
-    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte")
-    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte")
+    deadline_after = IsoDateFilter(field_name="deadline", lookup_expr="gte")
+    deadline_before = IsoDateFilter(field_name="deadline", lookup_expr="lte")
 
     class Meta:
         model = KeyTask
