@@ -74,30 +74,26 @@ class OneLineFieldsMixin:
 YEAR = {"min_value": FIRST_YEAR, "max_value": LAST_YEAR}
 
 
-class WholeNumberField(forms.IntegerField):
-    """Digits only, as the schema's integer is written: Django's IntegerField also reads
-    ``12.0`` and `` 12 `` as 12, which the schema calls invalid."""
+class WrittenAsSchemaSays:
+    """For a form field: a value must be written as the schema writes its type
+    (``written_as``, a regex) before the field parses it. Django's fields read more (an
+    IntegerField ``12.0`` and `` 12 ``, a DateField ``10/25/2006`` and ``2023-1-5``), which
+    the schema calls invalid."""
+
+    written_as = None
 
     def to_python(self, value):
-        if value not in self.empty_values and not WHOLE_NUMBER.fullmatch(str(value)):
+        if value not in self.empty_values and not self.written_as.fullmatch(str(value)):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
 
-WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+class WholeNumberField(WrittenAsSchemaSays, forms.IntegerField):
+    written_as = re.compile(r"-?[0-9]+")
 
 
-class IsoDateField(forms.DateField):
-    """``YYYY-MM-DD`` only, as the schema's date is written: Django's DateField also reads
-    ``10/25/2006``, ``2023-1-5`` and surrounding spaces."""
-
-    def to_python(self, value):
-        if value not in self.empty_values and not ISO_DATE.fullmatch(str(value)):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
-
-
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+class IsoDateField(WrittenAsSchemaSays, forms.DateField):
+    written_as = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class IsoDateFilter(django_filters.DateFilter):
