@@ -210,3 +210,16 @@ def smtp_server(settings):
     handler.controller = controller
     yield handler
     controller.stop()
+
+
+@pytest.fixture
+def evidence_storage(settings, tmp_path):
+    """Evidence files go to a folder of the test's own, never under var/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path), "base_url": None},
+        },
+    }
+    return tmp_path

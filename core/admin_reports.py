@@ -101,7 +101,9 @@ class RecordReportAdmin:
             raise Http404
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
-        form = self.report_form_class(request.POST or None, initial=self.report_initial(obj))
+        form = self.report_form_class(
+            request.POST or None, request.FILES or None, initial=self.report_initial(obj)
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 self.record_report(obj, request.user, form.cleaned_data)
