@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "config.axes_app.AxesConfig",
     # Our apps, in the direction of their imports: core <- regions <- tracker <- projects.
     "core",
+    # China's working-day calendar and the office's local exceptions; imports only core.
+    "workdays",
     "regions",
     "tracker",
     "projects",
@@ -243,8 +245,32 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
 if not PRODUCTION:
     # Where `collectstatic` would write; whitenoise looks for it even when unused.
     Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+# Evidence files (site photos, contracts, minutes) go through Django's storage API: a local
+# folder outside any public URL by default, S3-compatible object storage in production
+# (TRACKER_FILE_STORAGE=s3 with the AWS_* variables; docs/deployment.md). Either way they are
+# served only through the tracker's own view, which applies the record's rules.
+TRACKER_FILE_STORAGE = env.str("TRACKER_FILE_STORAGE", default="local")
+if TRACKER_FILE_STORAGE == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif TRACKER_FILE_STORAGE == "local":
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "files"), "base_url": None},
+    }
+else:
+    raise ImproperlyConfigured("TRACKER_FILE_STORAGE must be 'local' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     # Hashed names need `collectstatic` first, which the image runs at build time.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -286,8 +312,6 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tracker@localhost")
 SITE_BASE_URL = env.str("SITE_BASE_URL", default="http://127.0.0.1:8000")
 
 # Reminders and digests.
-TRACKER_ESCALATE_AFTER_DAYS = env.int("TRACKER_ESCALATE_AFTER_DAYS", default=7)
-TRACKER_HEADS_UP_DAYS = env.int("TRACKER_HEADS_UP_DAYS", default=3)
 TRACKER_DIGEST_HORIZON_DAYS = env.int("TRACKER_DIGEST_HORIZON_DAYS", default=14)
 TRACKER_DIGEST_SKIP_EMPTY = env.bool("TRACKER_DIGEST_SKIP_EMPTY", default=True)
 # An email lists at most this many items per section, most urgent first, and counts the
@@ -317,7 +341,23 @@ TRACKER_HEALTH_CHECKS = {
     "database": "core.health.check_database",
     "redis": "core.health.check_redis",
     "scheduler": "notifications.health.check_scheduler",
+    # Degraded (not down) when the official working-day calendar of next year is missing.
+    "calendar": "workdays.health.check_calendar",
 }
+
+# The supervision loop (docs/supervision.md). Reports are owed per cycle: "weekly" (cut-off
+# on TRACKER_WEEKLY_CUTOFF, ISO weekday and time) or "monthly" (on TRACKER_MONTHLY_CUTOFF,
+# day of month and time); a cut-off on a day off moves to the next working day. Key tasks
+# and key projects each have a default, and each task or project may override it.
+TRACKER_TASK_REPORT_CYCLE = env.str("TRACKER_TASK_REPORT_CYCLE", default="monthly")
+TRACKER_PROJECT_REPORT_CYCLE = env.str("TRACKER_PROJECT_REPORT_CYCLE", default="weekly")
+TRACKER_WEEKLY_CUTOFF = env.str("TRACKER_WEEKLY_CUTOFF", default="5 17:00")
+TRACKER_MONTHLY_CUTOFF = env.str("TRACKER_MONTHLY_CUTOFF", default="25 23:59")
+# A department that has not acknowledged (签收) a task this many working days after it was
+# assigned is chased with the missing reports.
+TRACKER_RECEIPT_WORKING_DAYS = env.int("TRACKER_RECEIPT_WORKING_DAYS", default=2)
+# Evidence files: at most this size each; the types are checked on content (core/evidence.py).
+TRACKER_EVIDENCE_MAX_BYTES = env.int("TRACKER_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 
 # Celery: Redis when REDIS_URL is set; otherwise Kombu's filesystem transport,
 # which lets a worker and beat on one laptop talk through folders under var/.
@@ -369,6 +409,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 TRACKER_DEADLINE_SOURCES = [
     "tracker.deadline_source.KeyTaskDeadlines",
     "projects.deadlines.MilestoneDeadlines",
+]
+# ... and the reports owed on a schedule (按期填报) from these, each a
+# notifications.sources.ReportingSource.
+TRACKER_REPORTING_SOURCES = [
+    "tracker.reporting.KeyTaskReporting",
+    "projects.reporting.KeyProjectReporting",
 ]
 
 # Excel ledgers: .xlsx only, and an import either applies every row or none.
@@ -431,6 +477,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "projects.choices.Stage",
         "TaskStatusEnum": "tracker.choices.TaskStatus",
+        "TaskStateEnum": "tracker.choices.TaskState",
+        "LoopActionEnum": "tracker.choices.LoopAction",
+        "AudienceEnum": "tracker.choices.Audience",
     },
 }
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from core.health import healthz
+from tracker.views import task_evidence, task_evidence_thumbnail
 
 admin.site.site_header = _("Investment-attraction project tracker")
 admin.site.site_title = _("Investment-attraction project tracker")
@@ -27,6 +28,11 @@ urlpatterns = [
     re_path(r"^admin/tracker/dispatch/(?P<rest>.*)$", dispatch_log_moved),
     path("admin/", admin.site.urls),
     path("dashboard/", include("dashboard.urls")),
+    # Evidence files: never a public media URL; the view applies the task's rules.
+    path("files/tasks/<int:pk>/", task_evidence, name="task_evidence"),
+    path(
+        "files/tasks/<int:pk>/thumbnail/", task_evidence_thumbnail, name="task_evidence_thumbnail"
+    ),
     path("api/", include("config.api")),
     path("api-auth/", include("rest_framework.urls")),
 ]

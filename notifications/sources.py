@@ -104,3 +104,74 @@ class ChangePaths:
         if not hasattr(self, "template"):
             self.template = reverse(self.url_name, args=["0"]).replace("/0/", "/{}/")
         return self.template.format(pk)
+
+
+@dataclass(frozen=True)
+class OwedItem:
+    """Something a department owes and has not given by its cut-off: a progress report for
+    a cycle (按期填报) or the receipt of a task handed to it (签收)."""
+
+    key: str  # e.g. "task:12", "project:34"
+    kind: str  # what it is, for people: 重点任务, 重点项目
+    what: str  # OWED_REPORT or OWED_RECEIPT
+    code: str
+    title: str
+    department_id: int
+    cutoff: datetime.datetime  # when it was owed (aware)
+    last_reported_at: datetime.datetime | None
+    admin_path: str
+
+
+OWED_REPORT = "report"
+OWED_RECEIPT = "receipt"
+
+
+@runtime_checkable
+class ReportingSource(Protocol):
+    """Reports owed on a schedule. A source has a name and two methods:
+
+    - ``plural``: what its items are, for people ("key tasks");
+    - ``missing(moment, calendar)``: what was owed at the latest cut-off on or before
+      ``moment`` and not given, lazily, as ``OwedItem``s (``calendar`` is a
+      ``workdays.calendar.WorkdayCalendar``, loaded once per run);
+    - ``missing_list_path(department_id)``: the admin list of the department's items.
+    """
+
+    plural: str | Promise
+
+    def missing(self, moment: datetime.datetime, calendar) -> Iterator[OwedItem]: ...
+
+    def missing_list_path(self, department_id: int) -> str: ...
+
+
+@cache
+def reporting_sources():
+    found = [import_string(path)() for path in settings.TRACKER_REPORTING_SOURCES]
+    for source in found:
+        if not isinstance(source, ReportingSource):
+            raise ImproperlyConfigured(
+                f"TRACKER_REPORTING_SOURCES: {type(source).__name__} is not a ReportingSource"
+            )
+    return found
+
+
+@receiver(setting_changed)
+def forget_reporting_sources(*, setting, **kwargs):
+    if setting == "TRACKER_REPORTING_SOURCES":
+        reporting_sources.cache_clear()
+
+
+def missing_reports(moment, calendar, department_id=None):
+    """Everything owed and not given at the latest cut-offs before ``moment``."""
+    for source in reporting_sources():
+        for item in source.missing(moment, calendar):
+            if department_id is None or item.department_id == department_id:
+                yield item
+
+
+def missing_lists(department_id):
+    """[(what, admin path)] of the department's items owing reports, one list per source."""
+    return [
+        (str(source.plural), source.missing_list_path(department_id))
+        for source in reporting_sources()
+    ]

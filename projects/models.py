@@ -14,6 +14,7 @@ from core.ownership import OwnedManager, OwnedQuerySet
 from core.reports import Report
 from core.validators import one_line_errors, year_errors
 from regions.models import Division, Park
+from tracker.choices import ReportingCycle
 from tracker.models import Department
 
 from .choices import STAGE_DATE_FIELDS, BaseFunction, IndustryChainGroup, Stage, stages_reached
@@ -136,6 +137,17 @@ class Project(models.Model):
     planned_production_on = models.DateField(_("planned production"), null=True, blank=True)
     produced_on = models.DateField(_("in operation since"), null=True, blank=True)
     is_key = models.BooleanField(_("key project"), default=False)
+    reporting_cycle = models.CharField(
+        _("reporting cycle"),
+        max_length=8,
+        choices=ReportingCycle.choices,
+        default=ReportingCycle.DEFAULT,
+        # Also a database default, for rows written in bulk outside Django (the benchmark).
+        db_default=ReportingCycle.DEFAULT,
+        blank=True,
+        help_text=_("How often a key project reports progress; blank: the default."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, null=True)
     version = models.PositiveIntegerField(
         _("version"),
         default=1,

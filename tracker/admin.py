@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy
 from core.admin import OwnedAdmin, RecordHistoryAdmin, VersionedForm
 from core.admin_lists import LargeListAdmin
 from core.admin_reports import ReadOnlyReportAdmin, RecordReportAdmin, ReportHistoryInline
-from core.deadlines import days_left
-from core.display import days_left_text, light, progress_bar
+from core.display import light, progress_bar
+from core.evidence_forms import MultipleEvidenceField
 from core.ledger_admin import LedgerAdmin
+from core.ownership import is_supervisor
 
 from . import services
 from .admin_filters import TaskDueSoonFilter, TaskOverdueFilter
+from .admin_loop import KeyTaskLoopAdmin, SupervisionStateFilter
 from .admin_scoping import DepartmentScopedAdmin
 from .choices import TaskStatus
 from .models import ApiToken, Department, KeyTask, Official, TaskUpdate, WorkPoint
@@ -45,7 +47,7 @@ class OfficialCreationForm(forms.ModelForm):
 
     class Meta:
         model = Official
-        fields = ["department", "phone", "is_supervisor", "receives_digest"]
+        fields = ["department", "role", "phone", "is_supervisor", "receives_digest"]
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -61,12 +63,12 @@ class OfficialCreationForm(forms.ModelForm):
 
 @admin.register(Official)
 class OfficialAdmin(OwnedAdmin):
-    list_display = ["user", "department", "phone", "is_supervisor", "receives_digest"]
-    list_filter = ["is_supervisor", "receives_digest", "department"]
+    list_display = ["user", "department", "role", "phone", "is_supervisor", "receives_digest"]
+    list_filter = ["is_supervisor", "role", "receives_digest", "department"]
     search_fields = ["user__username", "user__first_name", "department__name"]
     autocomplete_fields = ["department"]
     list_select_related = ["user", "department"]
-    fields = ["user", "department", "phone", "is_supervisor", "receives_digest"]
+    fields = ["user", "department", "role", "phone", "is_supervisor", "receives_digest"]
     readonly_fields = ["user"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -119,6 +121,7 @@ class TaskProgressForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("status"), choices=TaskStatus.choices)
     progress = forms.IntegerField(label=gettext_lazy("progress (%)"), min_value=0, max_value=100)
     note = forms.CharField(label=gettext_lazy("note"), widget=forms.Textarea, required=False)
+    files = MultipleEvidenceField(label=gettext_lazy("evidence files"), required=False)
 
 
 class KeyTaskForm(VersionedForm):
@@ -139,9 +142,15 @@ class MarkDoneForm(forms.Form):
 
 @admin.register(KeyTask)
 class KeyTaskAdmin(
-    LargeListAdmin, DepartmentScopedAdmin, RecordReportAdmin, LedgerAdmin, RecordHistoryAdmin
+    KeyTaskLoopAdmin,
+    LargeListAdmin,
+    DepartmentScopedAdmin,
+    RecordReportAdmin,
+    LedgerAdmin,
+    RecordHistoryAdmin,
 ):
     form = KeyTaskForm
+    change_form_template = "admin/tracker/keytask/change_form.html"
     owner_field = "lead_department"
     save_service = staticmethod(services.save_key_task)
     reported_fields = services.REPORTED_TASK_FIELDS
@@ -152,10 +161,12 @@ class KeyTaskAdmin(
         "title",
         "lead_department",
         "deadline",
-        "days_left_display",
+        "loop_time_left",
         "light_display",
-        "status",
+        "loop_state",
+        "loop_rung",
         "progress_display",
+        "loop_next_report",
         "report_link",
     ]
     list_display_links = ["code", "title"]
@@ -165,6 +176,8 @@ class KeyTaskAdmin(
         "work_point",
         "lead_department",
         "status",
+        "state",
+        SupervisionStateFilter,
         TaskOverdueFilter,
         TaskDueSoonFilter,
     ]
@@ -175,12 +188,6 @@ class KeyTaskAdmin(
     actions = ["mark_done"]
     date_hierarchy = "deadline"
 
-    @admin.display(description=gettext_lazy("time left"), ordering="deadline")
-    def days_left_display(self, task):
-        if not task.is_open:
-            return task.get_status_display()
-        return days_left_text(days_left(task.deadline))
-
     @admin.display(description=gettext_lazy("light"))
     def light_display(self, task):
         return light(task.light())
@@ -188,6 +195,13 @@ class KeyTaskAdmin(
     @admin.display(description=gettext_lazy("progress (%)"), ordering="progress")
     def progress_display(self, task):
         return progress_bar(task.progress)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_supervisor(request.user):
+            # Officials request completion on the task's page; supervisors close tasks.
+            actions.pop("mark_done", None)
+        return actions
 
     def report_initial(self, task):
         status = TaskStatus.IN_PROGRESS if task.status == TaskStatus.NOT_STARTED else task.status

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.sources import ChangePaths, DeadlineItem, DeadlineSource
 
-from .choices import OPEN_TASK_STATUSES, TaskStatus
+from .choices import CHASED_TASK_STATES, TaskStatus
 from .models import KeyTask
 
 
@@ -36,7 +36,8 @@ class KeyTaskDeadlines(DeadlineSource):
         )
 
     def open_items(self, due_by):
-        tasks = KeyTask.objects.filter(status__in=OPEN_TASK_STATUSES, deadline__lte=due_by)
+        # A task awaiting close-out waits on the supervisors, not on its department.
+        tasks = KeyTask.objects.filter(state__in=CHASED_TASK_STATES, deadline__lte=due_by)
         for task in tasks.only("pk", "code", "title", "lead_department_id", "deadline").iterator():
             yield self.item(task)
 

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.concurrency import save_edited
+from core.evidence import evidence_atomic
 from core.reports import record_report
 
-from . import roles
-from .choices import TaskStatus
-from .models import ApiToken, TaskUpdate
+from . import loop, roles
+from .choices import LoopAction, TaskState, TaskStatus
+from .models import ApiToken, KeyTask, TaskUpdate
 
 
 def validate_supporters(lead_department_id, supporting_departments):
@@ -39,24 +40,40 @@ def save_key_task(task, *, supporting_departments=None, by=None):
     transaction; a task read at an older version is refused (StaleObjectError).
     """
 
-    def set_supporters():
-        if supporting_departments is None:
-            return
-        validate_supporters(task.lead_department_id, supporting_departments)
-        task.supporting_departments.set(supporting_departments)
+    is_new = task.pk is None
+    if is_new:
+        task.state = loop.state_for_new_task(task, by)
+        task.assigned_at = timezone.now()
+        if task.state != TaskState.ASSIGNED:
+            task.received_at = task.assigned_at
+    else:
+        stored_status = KeyTask.objects.values_list("status", flat=True).get(pk=task.pk)
+        loop.sync_state_with_status(task, stored_status)
+
+    def after_save():
+        if supporting_departments is not None:
+            validate_supporters(task.lead_department_id, supporting_departments)
+            task.supporting_departments.set(supporting_departments)
+        if is_new:
+            loop.record_step(
+                task, action=LoopAction.ASSIGN, from_state="", to_state=task.state, by=by
+            )
 
     return save_edited(
         task,
         by=by,
         reported_fields=REPORTED_TASK_FIELDS,
         message=_("Once a task has progress reports, record a new report to change this."),
-        after_save=set_supporters,
+        after_save=after_save,
     )
 
 
-@transaction.atomic
-def record_task_update(*, task, reported_on, status, progress, note="", author=None, today=None):
-    """Add a progress report to a key task and make it the task's current state.
+@evidence_atomic()
+def record_task_update(
+    *, task, reported_on, status, progress, note="", author=None, today=None, files=()
+):
+    """Add a progress report to a key task and make it the task's current state, with its
+    evidence files (checked uploads); the report moves the task along the loop.
 
     The author must be allowed to change the task (None: the system).
     """
@@ -74,19 +91,22 @@ def record_task_update(*, task, reported_on, status, progress, note="", author=N
         )
 
     def apply(task):
+        loop.follow_report(task, status, author, note=note)
         task.status = status
         task.progress = progress
         task.completed_on = reported_on if status == TaskStatus.DONE else None
 
-    return record_report(
+    report = record_report(
         task,
         author=author,
         reported_on=reported_on,
         today=today,
         build=build,
         apply=apply,
-        update_fields=["status", "progress", "completed_on"],
+        update_fields=["status", "progress", "completed_on", "state", "received_at"],
     )
+    loop.attach(report.task, files, by=author, report=report)
+    return report
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 import datetime
 
-from tracker.choices import TaskStatus
+from tracker.choices import STATE_OF_STATUS, TaskStatus
 from tracker.models import KeyTask, WorkPoint
 
 from .markers import AS_OF, TASK_CODE_PREFIX, TASK_YEARS, WORK_POINT_FIRST_NUMBER, WORK_POINT_PREFIX
@@ -18,6 +18,7 @@ TASK_FIELDS = (
     "lead_department_id",
     "deadline",
     "status",
+    "state",
     "progress",
     "completed_on",
     "is_demo",
@@ -113,6 +114,7 @@ def task_row(world, rng, number, year, lead, places, chains):
         lead,
         deadline,
         status,
+        STATE_OF_STATUS[status],
         progress,
         completed_on,
         False,

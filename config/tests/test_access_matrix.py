@@ -33,6 +33,7 @@ ADMIN_KINDS = {
     "process_import": "import",
     "export": "export",
     "password_change": "password",  # auth's user admin: a user's password
+    "loop": "loop",  # a key task's supervision step: test_loop_steps below
 }
 # Admin-site pages that belong to no model, and what each is.
 SITE_PAGES = {
@@ -46,13 +47,22 @@ SITE_PAGES = {
     "jsi18n": "site",
     "view_on_site": "public",
     "notifications_dispatch_preview_digest": "supervisor-page",
+    "notifications_dispatch_missing_reports": "site",
 }
 # Models whose rows no user writes through the admin: reports and history are records,
 # the dispatch log is written by the mailer, axes' logs by the login machinery.
 RECORDS = {"tracker.taskupdate", "projects.projectupdate", "notifications.dispatch"}
 OWNED = {"projects.project", "tracker.keytask"}
 # The apps whose tables a user could change through a page (their history tables too).
-WATCHED_APPS = {"regions", "tracker", "projects", "notifications", "auth", "django_celery_beat"}
+WATCHED_APPS = {
+    "workdays",
+    "regions",
+    "tracker",
+    "projects",
+    "notifications",
+    "auth",
+    "django_celery_beat",
+}
 
 
 def walk(patterns, prefix=""):
@@ -109,8 +119,9 @@ def world(db, make_official, department, other_department, project, task, work_p
     from projects.models import IndustryChain, Project
     from projects.services import record_project_update
     from regions.models import CounterpartPairing, Park
-    from tracker.models import KeyTask
+    from tracker.models import CityLeader, KeyTask
     from tracker.services import create_api_token, record_task_update
+    from workdays.models import CalendarException
 
     official = make_official("own-official", department)
     supervisor = make_official("the-supervisor", is_supervisor=True)
@@ -138,6 +149,8 @@ def world(db, make_official, department, other_department, project, task, work_p
     Park.objects.create(name="德州天衢新区", kind="new_area", division=project.host_division)
     CounterpartPairing.objects.create(home=project.host_division, counterpart=project.origin)
     IndustryChain.objects.create(name="新能源", group="local")
+    CalendarException.objects.create(date=datetime.date(2026, 10, 9), note="市政府临时调整")
+    CityLeader.objects.create(name="王五", title="副市长").departments.set([department])
     create_api_token(name="大屏", user=supervisor, scope="read")
     Dispatch.objects.create(
         kind="digest",
@@ -259,7 +272,7 @@ def test_admin_matrix(client, world, role):
     failures = []
     forms = {}
     for route, pattern, kind, model in admin_cases():
-        if kind in (None, "redirect"):
+        if kind in (None, "redirect", "loop"):
             continue
         if model is None:
             failures += check_site_page(client, role, pattern, kind)
@@ -448,15 +461,24 @@ def api_patterns():
 
 def classify_api(route, pattern):
     name = pattern.name or ""
-    if name in ("api-root", "stats-projects", "stats-tasks"):
+    if name in (
+        "api-root",
+        "stats-projects",
+        "stats-tasks",
+        "reporting-missing",
+        "reporting-departments",
+    ):
         return "read", None
     # The schema and its docs describe the API's shape and hold no data: public, so that
     # integrators can read them before they have a token (docs/security.md).
     if name in ("login", "logout", "schema", "api-docs"):
         return "public", None
-    match = re.fullmatch(r"(\w+)-(list|detail|updates)", name)
+    match = re.fullmatch(r"(\w+)-(list|detail|updates|steps)", name)
     if match:
         return match.group(2), match.group(1)
+    # The supervision loop's steps (POST only): test_api_loop_steps below.
+    if re.fullmatch(r"keytask-(receive|request-completion|close|return|cancel)", name):
+        return "step", "keytask"
     return None, None
 
 
@@ -513,7 +535,7 @@ def test_api_matrix(world, role):
     failures = []
     for route, pattern in api_patterns():
         kind, basename = classify_api(route, pattern)
-        if kind == "public":
+        if kind in ("public", "step"):
             continue
         objects = [(None, None)] if kind in ("read", "list") else api_targets(basename, world)
         for relation, obj in objects:
@@ -525,7 +547,7 @@ def test_api_matrix(world, role):
             expected = 401 if role == "anonymous" else 200
             if response.status_code != expected:
                 failures.append(f"{tag} GET: {response.status_code}, expected {expected}")
-            if kind == "read":
+            if kind in ("read", "steps"):
                 continue
             failures += check_api_writes(client, role, kind, basename, relation, url, world)
     assert not failures, "\n".join(failures)
@@ -600,3 +622,75 @@ def test_api_refusals_say_why_in_chinese(world):
     read_only = reader.patch(f"/api/v1/projects/{own.pk}/", {"name": "x"}, format="json")
     assert read_only.status_code == 403
     assert "只能读取" in read_only.json()["detail"]
+
+
+# (role, whose task, step) -> what a POST of the step page does: the loop's table on the
+# data path (tracker.loop) decides, the page only asks it.
+LOOP_CASES = [
+    ("anonymous", "own", "receive", "login"),
+    ("official", "other", "receive", "refused"),
+    ("official", "own", "close", "refused"),
+    ("official", "own", "receive", "applied"),
+    ("supervisor", "other", "receive", "applied"),
+    ("official", "own", "no-such-step", "missing"),
+]
+
+
+@pytest.mark.parametrize(("role", "relation", "step", "expected"), LOOP_CASES)
+def test_loop_steps(client, world, role, relation, step, expected):
+    from tracker.models import KeyTask
+
+    task = world[relation]["tracker.keytask"]
+    KeyTask.objects.filter(pk=task.pk).update(state="assigned")
+    if role != "anonymous":
+        client.force_login(world[role])
+    url = reverse("admin:tracker_keytask_loop", args=[task.pk, step])
+    before = snapshot()
+    response = client.post(url, {"note": "<script>alert(1)</script>"})
+    changed = changed_tables(before, snapshot())
+    if expected == "login":
+        assert login_redirect(response) and not changed
+    elif expected == "refused":
+        assert response.status_code == 403 and not changed
+    elif expected == "missing":
+        assert response.status_code == 404 and not changed
+    else:
+        assert response.status_code == 302 and KeyTask.objects.get(pk=task.pk).state == "received"
+
+
+def wrong_step_answer(role, relation, status, changed):
+    """Anything but: 401 untouched for anonymous callers, 403 untouched for another
+    department's official, and no change with a refusal; never a 500."""
+    if status >= 500:
+        return True
+    if role == "anonymous":
+        return status != 401 or bool(changed)
+    if role == "official" and relation == "other":
+        return status != 403 or bool(changed)
+    return status >= 400 and bool(changed)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "official", "supervisor"])
+def test_api_loop_steps(world, role):
+    """Every step of the loop over the API: nobody takes one on another department's task,
+    anonymous callers none, and no step answers 500."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if role != "anonymous":
+        client.force_authenticate(world[role])
+    failures = []
+    for route, pattern in api_patterns():
+        if classify_api(route, pattern)[0] != "step":
+            continue
+        for relation, task in api_targets("keytask", world):
+            url = api_url(pattern, task)
+            before = snapshot()
+            response = client.post(url, {"note": "<b>x</b>"}, format="json")
+            changed = changed_tables(before, snapshot())
+            tag = f"{role} {relation} POST {url}: {response.status_code}, changed {changed}"
+            if wrong_step_answer(role, relation, response.status_code, changed):
+                failures.append(tag)
+            if client.get(url).status_code not in (401, 405):
+                failures.append(f"{role} GET {url}: a step is POST only")
+    assert not failures, "\n".join(failures)

@@ -146,7 +146,16 @@ def beat_seen(db):
     return seen
 
 
-def test_healthz_answers_200_when_everything_answers(client, beat_seen):
+@pytest.fixture
+def without_calendar_check(settings):
+    """The calendar's check depends on the date it runs (degraded from December without
+    next year's calendar): workdays/tests test it; here the other checks are under test."""
+    settings.TRACKER_HEALTH_CHECKS = {
+        name: path for name, path in settings.TRACKER_HEALTH_CHECKS.items() if name != "calendar"
+    }
+
+
+def test_healthz_answers_200_when_everything_answers(client, beat_seen, without_calendar_check):
     beat_seen(10)
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -179,7 +188,7 @@ def test_healthz_says_when_the_scheduler_went_silent(supervisor_client, beat_see
 
 
 @pytest.fixture
-def redis_down(beat_seen, settings):
+def redis_down(beat_seen, settings, without_calendar_check):
     beat_seen(10)
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 

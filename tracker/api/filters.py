@@ -23,7 +23,7 @@ class KeyTaskFilter(django_filters.FilterSet):
 
     class Meta:
         model = KeyTask
-        fields = ["year", "aspect", "work_point", "lead_department", "status"]
+        fields = ["year", "aspect", "work_point", "lead_department", "status", "state"]
         filter_overrides = FILTER_OVERRIDES
 
     def filter_overdue(self, queryset, name, value):

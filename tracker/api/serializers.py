@@ -3,10 +3,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.deadlines import days_left
+from core.evidence_rest import EvidenceUploadsField
 from core.rest.fields import YEAR, LabelField, OneLineFieldsMixin, RelatedName
 
-from ..choices import TaskStatus
+from .. import loop
+from ..choices import LoopAction, TaskStatus
 from ..models import Department, KeyTask, TaskUpdate, WorkPoint
+from ..reporting import next_report_due
+from .loop import LoopContext, RungSerializer
 
 
 class DepartmentSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
@@ -67,6 +71,17 @@ class KeyTaskSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
         source="supporting_departments", slug_field="short_name", many=True, read_only=True
     )
     status_label = LabelField("status")
+    state_label = LabelField("state")
+    working_days_left = serializers.SerializerMethodField(
+        help_text="Working days until the deadline on China's calendar; negative when overdue."
+    )
+    rung = serializers.SerializerMethodField(help_text="The escalation rung reached, if any.")
+    next_report_due = serializers.SerializerMethodField(
+        help_text="The cut-off of the next progress report owed (按期填报), if any."
+    )
+    allowed_steps = serializers.SerializerMethodField(
+        help_text="The loop's steps the caller may take now (receive, close, ...)."
+    )
     is_overdue = serializers.SerializerMethodField()
     days_left = serializers.SerializerMethodField(
         help_text="Days until the deadline; negative when overdue; null once closed."
@@ -100,10 +115,47 @@ class KeyTaskSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
             "is_overdue",
             "days_left",
             "light",
+            "state",
+            "state_label",
+            "assigned_at",
+            "received_at",
+            "reporting_cycle",
+            "working_days_left",
+            "rung",
+            "next_report_due",
+            "allowed_steps",
             "updates",
         ]
         one_line_fields = ["code", "title"]
         extra_kwargs = {"year": YEAR}
+
+    def loop(self):
+        if "loop" not in self.context:
+            self.context["loop"] = LoopContext()
+        return self.context["loop"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_working_days_left(self, task):
+        if not task.is_open:
+            return None
+        return self.loop().calendar.workdays_between(self.loop().today, task.deadline)
+
+    @extend_schema_field(RungSerializer(allow_null=True))
+    def get_rung(self, task):
+        rung = self.loop().rung(task)
+        return RungSerializer(rung).data if rung else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_next_report_due(self, task):
+        reported = [update.created_at for update in task.updates.all()]
+        context = self.loop()
+        due = next_report_due(task, context.now, context.calendar, max(reported, default=None))
+        return serializers.DateTimeField().to_representation(due) if due else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(LoopAction.choices)))
+    def get_allowed_steps(self, task):
+        request = self.context.get("request")
+        return loop.allowed_actions(request.user, task) if request else []
 
     @extend_schema_field(serializers.BooleanField())
     def get_is_overdue(self, task):
@@ -125,3 +177,4 @@ class TaskProgressSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=TaskStatus.choices)
     progress = serializers.IntegerField(min_value=0, max_value=100)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    files = EvidenceUploadsField(required=False, help_text="Evidence files, checked on content.")

@@ -5,6 +5,7 @@ from core.rest.reports import reports_action
 from .. import services
 from ..models import Department, KeyTask, TaskUpdate, WorkPoint
 from .filters import DepartmentFilter, KeyTaskFilter, WorkPointFilter
+from .loop import KeyTaskLoopActions
 from .serializers import (
     DepartmentSerializer,
     KeyTaskSerializer,
@@ -35,7 +36,7 @@ class WorkPointViewSet(TrackerReadOnlyViewSet):
     ordering_fields = ["year", "number"]
 
 
-class KeyTaskViewSet(DepartmentOwnedViewSet):
+class KeyTaskViewSet(KeyTaskLoopActions, DepartmentOwnedViewSet):
     """Key tasks (重点任务) with their deadlines and progress reports.
 
     Officials create and change only their own department's tasks; supervisors any.

@@ -20,8 +20,13 @@ class TestKeyTaskPermissions(OwnedModelPermissionCases):
         "progress": "60",
         "note": "已完成初稿",
     }
-    # Over the API, a report that closes the task: it must record the completion date.
-    api_report_data = {"reported_on": "2023-05-01", "status": TaskStatus.DONE, "progress": 100}
+    # Over the API, a report that starts the work (a done report is a supervisor's close-out,
+    # tracker/tests/test_loop.py).
+    api_report_data = {
+        "reported_on": "2023-05-01",
+        "status": TaskStatus.IN_PROGRESS,
+        "progress": 40,
+    }
 
     def new_record(self, own):
         return {

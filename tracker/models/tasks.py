@@ -1,6 +1,5 @@
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,93 +11,17 @@ from simple_history.models import HistoricalRecords
 from core.deadlines import light_for
 from core.ownership import OwnedManager, OwnedQuerySet
 from core.reports import Report
-from core.validators import email_errors, one_line_errors, year_errors
-from regions.models import Division
+from core.validators import one_line_errors, year_errors
 
-from .choices import OPEN_TASK_STATUSES, Aspect, TaskStatus
-
-
-class Department(models.Model):
-    """A municipal department (市直部门) that owns key tasks and projects."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    short_name = models.CharField(_("short name"), max_length=50, unique=True)
-    division = models.ForeignKey(
-        Division,
-        verbose_name=_("government of"),
-        on_delete=models.PROTECT,
-        related_name="departments",
-        help_text=_("The division whose government the department belongs to."),
-    )
-    has_liaison_section = models.BooleanField(
-        _("has a Beijing-Tianjin-Hebei liaison section"),
-        default=False,
-        help_text=_("Whether the department has set up a 对接京津冀工作科."),
-    )
-    email = models.EmailField(_("email"), blank=True)
-    is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
-
-    objects = OwnedManager()
-    history = HistoricalRecords(excluded_fields=["is_demo"])
-
-    class Meta:
-        verbose_name = _("department")
-        verbose_name_plural = _("departments")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.short_name or self.name
-
-    def clean(self):
-        errors = {**one_line_errors(self, "name", "short_name"), **email_errors(self, "email")}
-        if errors:
-            raise ValidationError(errors)
-
-
-class Official(models.Model):
-    """The tracker profile of a user: which department they work for."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="official",
-    )
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("department"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="officials",
-    )
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
-    is_supervisor = models.BooleanField(
-        _("supervisor"),
-        default=False,
-        help_text=_("Works in the leading group office and supervises every department."),
-    )
-    receives_digest = models.BooleanField(_("receives the weekly digest"), default=True)
-    is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
-
-    objects = OwnedManager()
-
-    class Meta:
-        verbose_name = _("official")
-        verbose_name_plural = _("officials")
-        ordering = ["user__username"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(is_supervisor=True) | Q(department__isnull=False),
-                name="official_supervisor_or_department",
-                violation_error_message=_(
-                    "An official who is not a supervisor needs a department."
-                ),
-            ),
-        ]
-
-    def __str__(self):
-        return self.user.get_full_name() or self.user.get_username()
+from ..choices import (
+    OPEN_TASK_STATUSES,
+    STATE_OF_STATUS,
+    Aspect,
+    ReportingCycle,
+    TaskState,
+    TaskStatus,
+)
+from .org import Department
 
 
 class WorkPoint(models.Model):
@@ -184,6 +107,26 @@ class KeyTask(models.Model):
     completed_on = models.DateField(
         _("completed on"), null=True, blank=True, help_text=_("Required when the task is done.")
     )
+    state = models.CharField(
+        _("supervision state"),
+        max_length=24,
+        choices=TaskState.choices,
+        default=TaskState.ASSIGNED,
+        editable=False,
+        help_text=_("Moved only by the loop's actions: receipt, reports, completion, close-out."),
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True, editable=False)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True, editable=False)
+    reporting_cycle = models.CharField(
+        _("reporting cycle"),
+        max_length=8,
+        choices=ReportingCycle.choices,
+        default=ReportingCycle.DEFAULT,
+        # Also a database default, for rows written in bulk outside Django (the benchmark).
+        db_default=ReportingCycle.DEFAULT,
+        blank=True,
+        help_text=_("How often the lead department reports progress; blank: the default."),
+    )
     version = models.PositiveIntegerField(
         _("version"),
         default=1,
@@ -200,7 +143,10 @@ class KeyTask(models.Model):
         verbose_name = _("key task")
         verbose_name_plural = _("key tasks")
         ordering = ["deadline", "code"]
-        indexes = [models.Index(fields=["status", "deadline"], name="keytask_status_deadline")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="keytask_status_deadline"),
+            models.Index(fields=["state", "deadline"], name="keytask_state_deadline"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(progress__lte=100),
@@ -215,10 +161,32 @@ class KeyTask(models.Model):
                     "A done task needs its completion date, and only a done task has one."
                 ),
             ),
+            # The loop and the reported status never disagree on how a task ended.
+            models.CheckConstraint(
+                condition=(Q(state=TaskState.CLOSED) & Q(status=TaskStatus.DONE))
+                | (~Q(state=TaskState.CLOSED) & ~Q(status=TaskStatus.DONE)),
+                name="keytask_closed_iff_done",
+                violation_error_message=_("A task is closed out exactly when it is done."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(state=TaskState.CANCELLED) & Q(status=TaskStatus.CANCELLED))
+                | (~Q(state=TaskState.CANCELLED) & ~Q(status=TaskStatus.CANCELLED)),
+                name="keytask_cancelled_in_both",
+                violation_error_message=_("A cancelled task is cancelled in the loop too."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        # A task written straight with an ended status (a seed, a test) starts in the
+        # matching state; services set the state themselves (tracker.loop).
+        if self._state.adding and self.state == TaskState.ASSIGNED:
+            self.state = STATE_OF_STATUS.get(self.status, TaskState.ASSIGNED)
+            if self.status == TaskStatus.NOT_STARTED:
+                self.state = TaskState.ASSIGNED
+        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {**one_line_errors(self, "code", "title"), **year_errors(self, "year")}
@@ -277,64 +245,3 @@ class TaskUpdate(Report):
     @property
     def summary(self):
         return f"{self.get_status_display()} · {self.progress}%"
-
-
-class ApiTokenQuerySet(OwnedQuerySet):
-    def active(self):
-        return self.filter(revoked_at__isnull=True)
-
-
-class ApiToken(models.Model):
-    """A key with which a dashboard or another system calls the API as a user.
-
-    Only a digest of the key is stored; the key itself is shown once, when the token
-    is created. A read-only token can never write, whatever its user may do.
-    """
-
-    class Scope(models.TextChoices):
-        READ = "read", _("Read only")
-        READ_WRITE = "read_write", _("Read and write")
-
-    name = models.CharField(
-        _("name"), max_length=100, help_text=_("Who uses it, e.g. “city dashboard”.")
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("acts as user"),
-        on_delete=models.CASCADE,
-        related_name="api_tokens",
-        help_text=_("The token may do what this user may do, and no more."),
-    )
-    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices, default=Scope.READ)
-    prefix = models.CharField(_("key prefix"), max_length=8, editable=False, db_index=True)
-    digest = models.CharField(_("key digest"), max_length=64, unique=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
-
-    objects = ApiTokenQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("API token")
-        verbose_name_plural = _("API tokens")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_active(self):
-        return self.revoked_at is None
-
-    @property
-    def can_write(self):
-        return self.scope == self.Scope.READ_WRITE

@@ -1,0 +1,74 @@
+"""Reports owed on a schedule (按期填报) by key projects.
+
+A key project (``is_key``) that is still being brought in or built, neither in operation
+nor dropped, owes one progress report per cycle: ``TRACKER_PROJECT_REPORT_CYCLE``
+(weekly, by Friday 17:00) or its own ``reporting_cycle``. The rules are key tasks' own
+(``tracker.reporting``): a report recorded since the cycle opened satisfies it, and a
+project added during a cycle owes its first report at the next cut-off. Implements
+``notifications.sources.ReportingSource``.
+"""
+
+from django.conf import settings
+from django.db.models import Max
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from notifications.sources import OWED_REPORT, ChangePaths, OwedItem
+from tracker.choices import ReportingCycle
+from tracker.reporting import cycle_name, owes_report
+from workdays.cycles import last_cycle
+
+from .choices import Stage
+from .models import Project, ProjectUpdate
+
+# Stages in which a key project reports on a schedule.
+REPORTING_STAGES = (Stage.LEAD, Stage.NEGOTIATING, Stage.SIGNED, Stage.UNDER_CONSTRUCTION)
+
+
+def reporting_projects():
+    return (
+        Project.objects.filter(is_key=True, stage__in=REPORTING_STAGES)
+        .exclude(reporting_cycle=ReportingCycle.NONE)
+        .only("pk", "code", "name", "responsible_department_id", "created_at", "reporting_cycle")
+    )
+
+
+class KeyProjectReporting:
+    """Key projects: their responsible department owes a report per cycle."""
+
+    kind = _("key project")
+    plural = _("key projects")
+    change_path = ChangePaths("admin:projects_project_change")
+
+    def missing_list_path(self, department_id):
+        changelist = reverse("admin:projects_project_changelist")
+        return f"{changelist}?responsible_department__id__exact={department_id}&is_key__exact=1"
+
+    def missing(self, moment, calendar):
+        projects = list(reporting_projects())
+        latest = dict(
+            ProjectUpdate.objects.filter(project_id__in=[p.pk for p in projects])
+            .values("project_id")
+            .annotate(latest=Max("created_at"))
+            .values_list("project_id", "latest")
+        )
+        cycles = {}
+        for project in projects:
+            name = cycle_name(project.reporting_cycle, settings.TRACKER_PROJECT_REPORT_CYCLE)
+            if name is None:
+                continue
+            if name not in cycles:
+                cycles[name] = last_cycle(name, moment, calendar)
+            reported = latest.get(project.pk)
+            if owes_report(project.created_at, reported, cycles[name]):
+                yield OwedItem(
+                    key=f"project:{project.pk}",
+                    kind=str(self.kind),
+                    what=OWED_REPORT,
+                    code=project.code,
+                    title=project.name,
+                    department_id=project.responsible_department_id,
+                    cutoff=cycles[name].cutoff,
+                    last_reported_at=reported,
+                    admin_path=self.change_path(project.pk),
+                )

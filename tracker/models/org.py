@@ -1,0 +1,141 @@
+"""Who: departments, their officials with their roles, and the city leaders over them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.ownership import OwnedManager
+from core.validators import email_errors, one_line_errors
+from regions.models import Division
+
+from ..choices import OfficialRole
+
+
+class Department(models.Model):
+    """A municipal department (市直部门) that owns key tasks and projects."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=50, unique=True)
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("government of"),
+        on_delete=models.PROTECT,
+        related_name="departments",
+        help_text=_("The division whose government the department belongs to."),
+    )
+    has_liaison_section = models.BooleanField(
+        _("has a Beijing-Tianjin-Hebei liaison section"),
+        default=False,
+        help_text=_("Whether the department has set up a 对接京津冀工作科."),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
+
+    objects = OwnedManager()
+    history = HistoricalRecords(excluded_fields=["is_demo"])
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    def clean(self):
+        errors = {**one_line_errors(self, "name", "short_name"), **email_errors(self, "email")}
+        if errors:
+            raise ValidationError(errors)
+
+
+class Official(models.Model):
+    """The tracker profile of a user: which department they work for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="official",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officials",
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    role = models.CharField(
+        _("role"),
+        max_length=16,
+        choices=OfficialRole.choices,
+        default=OfficialRole.HANDLER,
+        help_text=_("Decides which rung of the escalation ladder reaches the official."),
+    )
+    is_supervisor = models.BooleanField(
+        _("supervisor"),
+        default=False,
+        help_text=_("Works in the leading group office and supervises every department."),
+    )
+    receives_digest = models.BooleanField(_("receives the weekly digest"), default=True)
+    is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
+
+    objects = OwnedManager()
+
+    class Meta:
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        ordering = ["user__username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_supervisor=True) | Q(department__isnull=False),
+                name="official_supervisor_or_department",
+                violation_error_message=_(
+                    "An official who is not a supervisor needs a department."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class CityLeader(models.Model):
+    """A city leader (分管领导, e.g. a vice-mayor) and the departments they oversee: the
+    top rung of the escalation ladder reaches them in their daily summary."""
+
+    name = models.CharField(_("name"), max_length=50)
+    title = models.CharField(_("title"), max_length=50, help_text=_("For example 副市长."))
+    email = models.EmailField(_("email"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="city_leader",
+    )
+    departments = models.ManyToManyField(
+        Department, verbose_name=_("departments overseen"), related_name="city_leaders"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
+
+    objects = OwnedManager()
+
+    class Meta:
+        verbose_name = _("city leader")
+        verbose_name_plural = _("city leaders")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.title} {self.name}"
+
+    def clean(self):
+        errors = {**one_line_errors(self, "name", "title"), **email_errors(self, "email")}
+        if errors:
+            raise ValidationError(errors)

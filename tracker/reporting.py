@@ -1,0 +1,131 @@
+"""Reports owed on a schedule (按期填报) and receipts owed (签收), for key tasks.
+
+Each open key task owes one progress report per cycle (``TRACKER_TASK_REPORT_CYCLE`` by
+default, or the task's own ``reporting_cycle``): a report recorded (``created_at``) after
+the previous cut-off and by this one satisfies it. A task assigned during a cycle owes its
+first report at the end of the next one, so nobody is late for a task handed out the day
+before a cut-off. A task awaiting receipt owes its receipt ``TRACKER_RECEIPT_WORKING_DAYS``
+working days after it was assigned. Implements ``notifications.sources.ReportingSource``.
+"""
+
+from django.conf import settings
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from notifications.sources import OWED_RECEIPT, OWED_REPORT, ChangePaths, OwedItem
+from workdays.cycles import current_cycle, last_cycle
+
+from .choices import CHASED_TASK_STATES, ReportingCycle, TaskState
+from .models import KeyTask, TaskUpdate
+
+
+def cycle_name(reporting_cycle, default):
+    """The cycle a record reports on: its own, else the default; None when exempt."""
+    name = reporting_cycle or default
+    return None if name == ReportingCycle.NONE else name
+
+
+def cycle_of_task(task):
+    return cycle_name(task.reporting_cycle, settings.TRACKER_TASK_REPORT_CYCLE)
+
+
+def owes_report(opened_at, last_reported_at, cycle):
+    """Did a record opened at ``opened_at`` (None: long ago) owe a report for ``cycle`` and
+    has it still not given one? A report recorded since the cycle opened, even after its
+    cut-off, ends the chase."""
+    if opened_at is not None and opened_at > cycle.opens_at:
+        return False  # opened during the cycle: its first report is due at the next one
+    return last_reported_at is None or last_reported_at <= cycle.opens_at
+
+
+def next_report_due(task, moment, calendar, last_reported_at=None):
+    """When the task's next report is due (the cut-off), or None when it owes none."""
+    name = cycle_of_task(task)
+    if name is None or task.state not in CHASED_TASK_STATES:
+        return None
+    cycle = current_cycle(name, moment, calendar)
+    if last_reported_at is not None and cycle.contains(last_reported_at):
+        return current_cycle(name, cycle.cutoff, calendar).cutoff
+    if task.assigned_at is not None and task.assigned_at > cycle.opens_at:
+        return current_cycle(name, cycle.cutoff, calendar).cutoff
+    return cycle.cutoff
+
+
+def receipt_due(task, calendar):
+    """The moment by which a task assigned at ``assigned_at`` must be acknowledged."""
+    local = timezone.localtime(task.assigned_at)
+    day = calendar.add_workdays(local.date(), settings.TRACKER_RECEIPT_WORKING_DAYS)
+    return local.replace(year=day.year, month=day.month, day=day.day)
+
+
+def last_report_times(task_ids):
+    return dict(
+        TaskUpdate.objects.filter(task_id__in=task_ids)
+        .values("task_id")
+        .annotate(latest=Max("created_at"))
+        .values_list("task_id", "latest")
+    )
+
+
+class KeyTaskReporting:
+    """Key tasks: their lead department owes a report per cycle, and receipt when assigned."""
+
+    kind = _("key task")
+    plural = _("key tasks")
+    change_path = ChangePaths("admin:tracker_keytask_change")
+
+    def missing_list_path(self, department_id):
+        changelist = reverse("admin:tracker_keytask_changelist")
+        return f"{changelist}?lead_department__id__exact={department_id}&reporting=missing"
+
+    def item(self, task, what, cutoff, last_reported_at=None):
+        return OwedItem(
+            key=f"task:{task.pk}",
+            kind=str(self.kind),
+            what=what,
+            code=task.code,
+            title=task.title,
+            department_id=task.lead_department_id,
+            cutoff=cutoff,
+            last_reported_at=last_reported_at,
+            admin_path=self.change_path(task.pk),
+        )
+
+    def missing(self, moment, calendar):
+        yield from self.missing_receipts(moment, calendar)
+        yield from self.missing_cycle_reports(moment, calendar)
+
+    def missing_receipts(self, moment, calendar):
+        waiting = KeyTask.objects.filter(state=TaskState.ASSIGNED, assigned_at__isnull=False)
+        for task in waiting.only("pk", "code", "title", "lead_department_id", "assigned_at"):
+            due = receipt_due(task, calendar)
+            if due <= moment:
+                yield self.item(task, OWED_RECEIPT, due)
+
+    def missing_cycle_reports(self, moment, calendar):
+        cycles = {}
+        tasks = list(
+            KeyTask.objects.filter(state__in=CHASED_TASK_STATES)
+            .exclude(reporting_cycle=ReportingCycle.NONE)
+            .only("pk", "code", "title", "lead_department_id", "assigned_at", "reporting_cycle")
+        )
+        latest = last_report_times([task.pk for task in tasks])
+        for task in tasks:
+            name = cycle_of_task(task)
+            if name is None:
+                continue
+            if name not in cycles:
+                cycles[name] = last_cycle(name, moment, calendar)
+            cycle = cycles[name]
+            reported = latest.get(task.pk)
+            if owes_report(task.assigned_at, reported, cycle):
+                yield self.item(task, OWED_REPORT, cycle.cutoff, reported)
+
+
+def missing_report_filter(moment, calendar):
+    """A Q on key tasks: those that missed the latest cut-off (for the admin's filter)."""
+    source = KeyTaskReporting()
+    keys = {int(item.key.split(":")[1]) for item in source.missing(moment, calendar)}
+    return Q(pk__in=keys)
