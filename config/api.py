@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from notifications.api.views import DepartmentReportingView, MissingReportsView
 from projects.api.stats import ProjectStatsView
 from projects.api.views import IndustryChainViewSet, ProjectViewSet
 from regions.api.views import CounterpartPairingViewSet, DivisionViewSet, ParkViewSet
@@ -23,6 +24,12 @@ router.register("tasks", KeyTaskViewSet)
 urlpatterns = [
     path("v1/stats/projects/", ProjectStatsView.as_view(), name="stats-projects"),
     path("v1/stats/tasks/", TaskStatsView.as_view(), name="stats-tasks"),
+    path("v1/reporting/missing/", MissingReportsView.as_view(), name="reporting-missing"),
+    path(
+        "v1/reporting/departments/",
+        DepartmentReportingView.as_view(),
+        name="reporting-departments",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file (docs/?script=), so the

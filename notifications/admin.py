@@ -14,6 +14,7 @@ from core.admin import OwnedAdmin
 from core.ownership import is_supervisor
 
 from . import dispatch as dispatch_service
+from .admin_missing import missing_reports_view
 from .models import Dispatch
 from .recipients import departments
 from .weekly import preview_digest
@@ -48,6 +49,7 @@ class DispatchAdmin(OwnedAdmin):
         "subject_key",
         "recipient",
         "period",
+        "worth_until",
         "subject",
         "body_text",
         "status",
@@ -81,8 +83,17 @@ class DispatchAdmin(OwnedAdmin):
                 self.admin_site.admin_view(self.preview_digest),
                 name="notifications_dispatch_preview_digest",
             ),
+            path(
+                "missing-reports/",
+                self.admin_site.admin_view(self.missing_reports),
+                name="notifications_dispatch_missing_reports",
+            ),
             *super().get_urls(),
         ]
+
+    def missing_reports(self, request):
+        """Each department's missing reports and overdue receipts for a date (read-only)."""
+        return missing_reports_view(self, request)
 
     def preview_digest(self, request):
         """A department's digest for any date, as it would go out; nothing is sent."""

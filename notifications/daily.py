@@ -1,20 +1,25 @@
-"""Daily: reminders for what is overdue, escalations, and heads-ups for what falls due soon.
+"""Daily, on working days: each department's reminder, and the escalation ladder's emails.
 
-One pass over the open items sorts them (``collect``); then each step queues its own
-emails in the dispatch log under their unique keys and returns them, and
-``notifications.dispatch`` delivers them. Queuing twice is harmless, so a run may happen
-again, late, or in two places at once.
+One pass over the open items sorts them (``collect``): what is overdue, by department, and
+where each item stands on the ladder (``notifications.ladder``); the reports and receipts
+each department owes are read once too. Then each step queues its own emails in the
+dispatch log under their unique keys and returns them, and ``notifications.dispatch``
+delivers them. Queuing twice is harmless, so a run may happen again, late, or in two
+places at once. On a day off (China's calendar, ``workdays``) nothing is planned: what
+falls due is told the next working day.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
+from workdays.calendar import calendar as workday_calendar
 
 from .emails import queue_for
-from .listing import Listing, by_deadline, department_lists, with_links
+from .ladder import Ladder, queue_rungs, queue_summaries
+from .listing import Listing, by_deadline, department_lists
 from .models import Dispatch
-from .recipients import department_addresses, departments_by_id, supervisor_addresses
+from .owed import collect_owed, run_moment
+from .recipients import Roster, department_addresses, departments_by_id
 from .sources import open_items
 
 
@@ -23,34 +28,36 @@ class Day:
     """What one pass over the open items found for ``today``."""
 
     today: datetime.date
+    ladder: Ladder
     overdue: dict = field(default_factory=dict)  # department id -> Listing
-    escalated: dict = field(default_factory=dict)  # department id -> Listing
-    soon: list = field(default_factory=list)  # items due within the heads-up window
+    owed: dict = field(default_factory=dict)  # department id -> owed.Owed
     departments: dict = field(default_factory=dict)  # department id -> Department
 
 
-def collect(today):
-    """Sort what is due by the end of the heads-up window into overdue, escalated, soon."""
-    escalate_after = settings.TRACKER_ESCALATE_AFTER_DAYS
-    day = Day(today)
-    for item in open_items(today + datetime.timedelta(days=settings.TRACKER_HEADS_UP_DAYS)):
+def collect(today, calendar, moment):
+    """Sort the open items into overdue and onto the ladder; read what is owed."""
+    day = Day(today, Ladder(today, calendar))
+    for item in open_items(day.ladder.horizon()):
         if item.due_on < today:
             day.overdue.setdefault(item.department_id, Listing(by_deadline)).add(item)
-            if item.days_overdue(today) > escalate_after:
-                day.escalated.setdefault(item.department_id, Listing(by_deadline)).add(item)
-        else:
-            day.soon.append(item)
+        day.ladder.place(item)
+    day.owed = collect_owed(moment, calendar)
     day.departments = departments_by_id(
-        set(day.overdue) | set(day.escalated) | {item.department_id for item in day.soon}
+        set(day.overdue) | set(day.owed) | day.ladder.department_ids()
     )
     return day
 
 
 def queue_reminders(day):
-    """One reminder a day to each department with something overdue."""
+    """One reminder a day to each department with something overdue or owed (a progress
+    report missing at the last cut-off, a receipt not given in time)."""
     queued = []
-    for department_id, listing in day.overdue.items():
-        department = day.departments[department_id]
+    empty = Listing(by_deadline)
+    for department_id in sorted(set(day.overdue) | set(day.owed)):
+        department = day.departments.get(department_id)
+        if department is None:  # deleted since the items were read
+            continue
+        owed = day.owed.get(department_id)
         queued += queue_for(
             department_addresses(department),
             kind=Dispatch.Kind.REMINDER,
@@ -59,7 +66,8 @@ def queue_reminders(day):
             template="reminder",
             context={
                 "department": department,
-                "overdue": listing.section(day.today),
+                "overdue": day.overdue.get(department_id, empty).section(day.today),
+                "owed": owed.section(department_id) if owed else None,
                 "lists": department_lists(department_id),
                 "today": day.today,
             },
@@ -67,58 +75,18 @@ def queue_reminders(day):
     return queued
 
 
-def queue_escalation(day):
-    """One email a day to the supervisors: what is overdue beyond the escalation days,
-    grouped by department."""
-    if not day.escalated:
+def plan_daily(today, now=None):
+    """On a working day: reminders for what is overdue or owed, and the ladder's rungs.
+
+    ``now``: when the run happens (default: now); reports and receipts owed are those
+    missing at that moment, or at the end of ``today`` for a run for another day."""
+    calendar = workday_calendar()
+    if not calendar.is_workday(today):
         return []
-    per_department = settings.TRACKER_CITY_EMAIL_ROWS_PER_DEPARTMENT
-    groups = [
-        {
-            "department": day.departments[department_id],
-            "overdue": listing.section(day.today, per_department),
-            "lists": department_lists(department_id),
-        }
-        for department_id, listing in sorted(
-            day.escalated.items(), key=lambda pair: day.departments[pair[0]].name
-        )
+    day = collect(today, calendar, run_moment(today, now))
+    roster = Roster()
+    return [
+        *queue_reminders(day),
+        *queue_rungs(day.ladder, roster, day.departments),
+        *queue_summaries(day.ladder, roster, day.departments),
     ]
-    return queue_for(
-        supervisor_addresses(),
-        kind=Dispatch.Kind.ESCALATION,
-        subject_key="city",
-        period=day.today,
-        template="escalation",
-        context={
-            "groups": groups,
-            "today": day.today,
-            "after_days": settings.TRACKER_ESCALATE_AFTER_DAYS,
-            "count": sum(group["overdue"]["total"] for group in groups),
-        },
-    )
-
-
-def queue_heads_ups(day):
-    """One heads-up per item falling due soon, keyed by its deadline: sent once."""
-    queued = []
-    for item in day.soon:
-        department = day.departments[item.department_id]
-        queued += queue_for(
-            department_addresses(department),
-            kind=Dispatch.Kind.HEADS_UP,
-            subject_key=item.key,
-            period=item.due_on,
-            template="heads_up",
-            context={
-                "department": department,
-                "row": with_links([item], day.today)[0],
-                "today": day.today,
-            },
-        )
-    return queued
-
-
-def plan_daily(today):
-    """Reminders for what is overdue, escalations, and heads-ups for what falls due soon."""
-    day = collect(today)
-    return [*queue_reminders(day), *queue_escalation(day), *queue_heads_ups(day)]

@@ -27,17 +27,29 @@ logger = logging.getLogger(__name__)
 # Minutes to wait before the next attempt, by the number of attempts made so far.
 BACKOFF_MINUTES = [1, 5, 15, 60, 180, 360]
 
-# How many days after its period an email is still worth sending. A reminder and an
-# escalation describe their day, a heads-up is worth sending until its deadline, a digest
-# during its week: after that the next one says all it would, so one not sent in time
-# (SMTP down all day, the worker dead) is superseded rather than sent on top of the next.
+# How many days after its period an email is still worth sending. A reminder and the
+# leadership's summary describe their day, a digest its week: after that the next one says
+# all it would, so one not sent in time (SMTP down all day, the worker dead) is superseded
+# rather than sent on top of the next. A rung of the escalation ladder is told once, on
+# whatever day its item reaches it; its period is the item's deadline, so its days count
+# from the day it was planned for (``Dispatch.worth_until``, set when it is queued).
 # A kind missing here is never out of date; notifications/tests/test_catch_up.py asks for it.
 WORTH_SENDING_DAYS = {
     Dispatch.Kind.REMINDER: 0,
+    Dispatch.Kind.RUNG: 3,
     Dispatch.Kind.ESCALATION: 0,
     Dispatch.Kind.HEADS_UP: 0,
     Dispatch.Kind.DIGEST: 6,
 }
+
+# Kinds no plan queues any more (the ladder replaced the heads-up); the log keeps naming
+# their old rows.
+RETIRED_KINDS = {Dispatch.Kind.HEADS_UP}
+
+
+def worth_until(kind, planned_for):
+    """The last day an email of ``kind`` planned for ``planned_for`` is worth sending."""
+    return planned_for + datetime.timedelta(days=WORTH_SENDING_DAYS[kind])
 
 
 def claim_lease():
@@ -49,11 +61,12 @@ def backoff(attempts):
     return datetime.timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
 
 
-def queue(*, kind, subject_key, recipients, period, subject, body_text, body_html=""):
+def queue(*, kind, subject_key, recipients, period, subject, body_text, body_html="", until=None):
     """Record one email to each recipient; returns their dispatches, old and new alike.
 
     Queuing again is a no-op: the unique key (kind, subject, recipient, period) keeps
-    the row that is already there, whoever queued it, even at the same moment.
+    the row that is already there, whoever queued it, even at the same moment. ``until``:
+    the last day it is worth sending, when that is not counted from its period.
     """
     key = {"kind": kind, "subject_key": subject_key, "period": period}
     Dispatch.objects.bulk_create(
@@ -64,6 +77,7 @@ def queue(*, kind, subject_key, recipients, period, subject, body_text, body_htm
                 subject=subject[:255],
                 body_text=body_text,
                 body_html=body_html,
+                worth_until=until,
             )
             for recipient in recipients
         ],
@@ -133,10 +147,17 @@ def out_of_date(dispatches, as_of):
     return {
         d.pk
         for d in dispatches
-        if WORTH_SENDING_DAYS.get(d.kind) is not None
-        and d.period + datetime.timedelta(days=WORTH_SENDING_DAYS[d.kind]) < as_of
+        if (last_day := last_worth_day(d)) is not None
+        and last_day < as_of
         and timezone.localdate(d.requeued_at or d.created_at) < as_of
     }
+
+
+def last_worth_day(dispatch):
+    if dispatch.worth_until is not None:
+        return dispatch.worth_until
+    days = WORTH_SENDING_DAYS.get(dispatch.kind)
+    return None if days is None else dispatch.period + datetime.timedelta(days=days)
 
 
 def is_outage(error):

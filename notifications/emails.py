@@ -22,7 +22,7 @@ def render_email(name, context):
     return " ".join(subject.split()), text, html
 
 
-def queue_for(addresses, *, kind, subject_key, period, template, context):
+def queue_for(addresses, *, kind, subject_key, period, template, context, until=None):
     """Render ``template`` once and queue it to each address (see ``dispatch.queue``)."""
     if not addresses:
         return []
@@ -35,4 +35,5 @@ def queue_for(addresses, *, kind, subject_key, period, template, context):
         subject=subject,
         body_text=text,
         body_html=html,
+        until=until,
     )

@@ -13,8 +13,9 @@ class Listing:
     so neither its size nor the memory to build it grows with the number of items.
     """
 
-    def __init__(self, order, limit=None):
+    def __init__(self, order, limit=None, link=None):
         self.order, self.limit = order, limit or settings.TRACKER_EMAIL_ROWS
+        self.link = link or with_links  # items -> rows, each with its link
         self.total, self._kept = 0, []
 
     def add(self, item):
@@ -27,7 +28,7 @@ class Listing:
         return sorted(self._kept, key=self.order)[: self.limit]
 
     def section(self, today, limit=None):
-        rows = with_links(self.items()[: limit or self.limit], today)
+        rows = self.link(self.items()[: limit or self.limit], today)
         return {"rows": rows, "total": self.total, "more": self.total - len(rows)}
 
 

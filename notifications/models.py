@@ -20,8 +20,11 @@ class Dispatch(models.Model):
 
     class Kind(models.TextChoices):
         REMINDER = "reminder", _("Overdue reminder")
-        ESCALATION = "escalation", _("Escalation to supervisors")
-        HEADS_UP = "heads_up", _("Deadline heads-up")
+        RUNG = "rung", _("Escalation rung")
+        # The value stays: the leadership's daily summary replaced the escalation email.
+        ESCALATION = "escalation", _("Leadership's daily summary")
+        # Retired: the ladder's first rung replaced it; old rows keep their name.
+        HEADS_UP = "heads_up", _("Deadline heads-up (before the ladder)")
         DIGEST = "digest", _("Weekly digest")
 
     class Status(models.TextChoices):
@@ -38,6 +41,14 @@ class Dispatch(models.Model):
     recipient = models.EmailField(_("recipient"))
     period = models.DateField(
         _("period"), help_text=_("The day, the week's Monday, or the deadline it is for.")
+    )
+    # A rung's period is its item's deadline, not a day to send on: its last day worth
+    # sending is counted from the day it was planned for (dispatch.WORTH_SENDING_DAYS).
+    worth_until = models.DateField(
+        _("worth sending until"),
+        null=True,
+        blank=True,
+        help_text=_("Not sent after this day unless asked for again; empty: by its period."),
     )
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))

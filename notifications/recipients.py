@@ -1,11 +1,15 @@
-"""Who receives what: a department's officials and address, and the supervisors.
+"""Who receives what: a department's officials and address, the supervisors, and who each
+rung of the escalation ladder reaches.
 
 The recipients are tracker's org chart, so this is where notifications reads tracker's
 models, and the only place: tracker in turn imports notifications only to implement
 the deadline-source contract (``tracker.deadline_source``).
 """
 
-from tracker.models import Department, Official
+from collections import defaultdict
+
+from tracker.choices import Audience, OfficialRole
+from tracker.models import CityLeader, Department, Official
 
 
 def department_addresses(department, *, digest=False):
@@ -36,3 +40,69 @@ def departments_by_id(ids):
 def departments():
     """Every department, by name: each may get a digest."""
     return Department.objects.order_by("name")
+
+
+# The role each department audience of the ladder reaches.
+ROLE_OF_AUDIENCE = {
+    Audience.HANDLERS: OfficialRole.HANDLER,
+    Audience.SECTION_CHIEFS: OfficialRole.SECTION_CHIEF,
+    Audience.HEADS: OfficialRole.HEAD,
+}
+
+
+class Roster:
+    """Who each rung's audience is, read once per run (four queries, whatever the number
+    of items): the officials by department and role, the departments' own addresses, the
+    supervisors and the city leaders by department overseen.
+
+    - handlers: the department's address and its handlers;
+    - section chiefs, heads: the officials with that role; a department with nobody
+      reachable in that role falls back to its address and its handlers, so that the
+      rung is not lost;
+    - leadership: the supervisors and the active city leaders who oversee the department
+      (their own address, else their login's).
+    """
+
+    def __init__(self):
+        self.by_role = defaultdict(set)  # (department id, role) -> addresses
+        officials = (
+            Official.objects.filter(
+                is_supervisor=False, user__is_active=True, department__isnull=False
+            )
+            .exclude(user__email="")
+            .values_list("department_id", "role", "user__email")
+        )
+        for department_id, role, address in officials:
+            self.by_role[(department_id, role)].add(address)
+        self.department_email = dict(
+            Department.objects.exclude(email="").values_list("pk", "email")
+        )
+        self.supervisors = supervisor_addresses()
+        self.leaders = defaultdict(set)  # department id -> city leaders' addresses
+        leaders = CityLeader.objects.filter(is_active=True).select_related("user")
+        for leader in leaders.prefetch_related("departments"):
+            address = leader.email or (
+                leader.user.email if leader.user and leader.user.is_active else ""
+            )
+            for department in leader.departments.all() if address else ():
+                self.leaders[department.pk].add(address)
+
+    def handlers(self, department_id):
+        own = (
+            {self.department_email[department_id]}
+            if department_id in self.department_email
+            else set()
+        )
+        return own | self.by_role[(department_id, OfficialRole.HANDLER)]
+
+    def audience(self, department_id, audience):
+        """The sorted addresses an item of the department reaches at a rung for ``audience``."""
+        if audience == Audience.LEADERSHIP:
+            return sorted(set(self.supervisors) | self.leaders[department_id])
+        if audience == Audience.HANDLERS:
+            return sorted(self.handlers(department_id))
+        role = self.by_role[(department_id, ROLE_OF_AUDIENCE[audience])]
+        return sorted(role or self.handlers(department_id))
+
+    def city_leaders(self, department_id):
+        return self.leaders[department_id]

@@ -15,12 +15,13 @@ def run(plan, today, *, dry_run=False, now=None):
     """Queue what ``plan`` says for ``today`` and deliver everything due.
 
     The schedules plan today: a run that was missed is not replayed, today's says all it
-    would (see ``dispatch.WORTH_SENDING_DAYS``). With ``dry_run`` nothing is queued or
-    sent: the planned emails are returned and the transaction is rolled back. ``now`` is
-    for tests that play a calendar.
+    would (see ``dispatch.WORTH_SENDING_DAYS``). Plans send nothing on a day off (China's
+    working-day calendar). With ``dry_run`` nothing is queued or sent: the planned emails
+    are returned and the transaction is rolled back. ``now`` is for tests that play a
+    calendar.
     """
     with transaction.atomic():
-        queued = plan(today)
+        queued = plan(today, now=now)
         if dry_run:
             transaction.set_rollback(True)
             return [(d.get_kind_display(), d.recipient, d.subject) for d in queued], {}

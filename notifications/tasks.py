@@ -44,13 +44,13 @@ def summary(queued, delivered):
 
 @shared_task(name="tracker.send_reminders", **RETRY_ON_LOST_DATABASE)  # name: see docstring
 def send_reminders(date=None):
-    """Daily: overdue reminders, escalations and heads-ups (default 08:30)."""
+    """Daily (default 08:30), on working days: reminders and the escalation ladder."""
     return summary(*services.send_reminders(as_of(date)))
 
 
 @shared_task(name="tracker.send_digests", **RETRY_ON_LOST_DATABASE)  # name: see docstring
 def send_digests(date=None):
-    """Weekly: digests for departments and supervisors (default Monday 08:00)."""
+    """Every morning (default 08:00): the week's digests, on its first working day."""
     return summary(*services.send_digests(as_of(date)))
 
 

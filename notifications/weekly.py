@@ -1,7 +1,10 @@
 """Weekly: each department's digest, and the whole city's for supervisors.
 
-Like the daily steps, these only queue emails under their unique keys (the week's
-Monday is the period), so a Monday missed is sent on the next run that week, once.
+Beat runs this every morning; it plans on the first working day of the ISO week (a
+holiday Monday moves the digests to Tuesday, or later), and on a later working day only
+if nothing was planned for the week yet (beat was down that morning). Like the daily
+steps, these only queue emails under their unique keys (the week's Monday is the
+period), so the digests go out once a week.
 """
 
 import datetime
@@ -10,9 +13,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from workdays.calendar import calendar as workday_calendar
+from workdays.calendar import missing_year_warning
+
 from .emails import queue_for, render_email
 from .listing import Listing, by_completion, by_deadline, department_lists
 from .models import Dispatch
+from .owed import Owed, collect_owed, defaulters, run_moment
 from .recipients import department_addresses, departments, supervisor_addresses
 from .sources import completed_items, open_items
 
@@ -28,13 +35,17 @@ class Digest:
     overdue: Listing = field(default_factory=lambda: Listing(by_deadline))
     due_soon: Listing = field(default_factory=lambda: Listing(by_deadline))
     completed: Listing = field(default_factory=lambda: Listing(by_completion))
+    owed: Owed = field(default_factory=Owed)
 
     def is_empty(self):
-        return not (self.overdue.total or self.due_soon.total or self.completed.total)
+        return not (
+            self.overdue.total or self.due_soon.total or self.completed.total or self.owed.total
+        )
 
 
-def collect_digests(today):
-    """Each department's digest for the week of ``today``: {department_id: Digest}."""
+def collect_digests(today, moment=None, calendar=None):
+    """Each department's digest for the week of ``today``: {department_id: Digest}, with
+    what it owes at ``moment`` (default: the end of ``today``)."""
     horizon = today + datetime.timedelta(days=settings.TRACKER_DIGEST_HORIZON_DAYS)
     digests = defaultdict(Digest)
     for item in open_items(horizon):
@@ -44,6 +55,9 @@ def collect_digests(today):
         today - datetime.timedelta(days=7), today - datetime.timedelta(days=1)
     ):
         digests[item.department_id].completed.add(item)
+    moment = moment or run_moment(today, None)
+    for department_id, owed in collect_owed(moment, calendar or workday_calendar()).items():
+        digests[department_id].owed = owed
     return digests
 
 
@@ -53,6 +67,7 @@ def digest_context(department, digest, today, limit=None):
         "today": today,
         "horizon_days": settings.TRACKER_DIGEST_HORIZON_DAYS,
         "lists": department_lists(department.pk),
+        "owed": digest.owed.section(department.pk, limit),
         **{name: getattr(digest, name).section(today, limit) for name in SECTIONS},
     }
 
@@ -82,11 +97,16 @@ def queue_department_digests(digests, today):
     return queued, sections
 
 
-def queue_city_digest(sections, today):
-    """The supervisors' digest: every department's section, most overdue first."""
-    if not sections and settings.TRACKER_DIGEST_SKIP_EMPTY:
+def queue_city_digest(sections, today, digests):
+    """The supervisors' digest: every department's section, most overdue first; the
+    departments that missed the last cut-off, most first; and a warning when next year's
+    official calendar is missing (from December on)."""
+    warning = missing_year_warning(today)
+    if not sections and not warning and settings.TRACKER_DIGEST_SKIP_EMPTY:
         return []
     totals = {name: sum(section[name]["total"] for section in sections) for name in SECTIONS}
+    by_department = {section["department"].pk: section["department"] for section in sections}
+    late = defaulters({pk: digest.owed for pk, digest in digests.items()}, by_department)
     return queue_for(
         supervisor_addresses(digest=True),
         kind=Dispatch.Kind.DIGEST,
@@ -96,16 +116,30 @@ def queue_city_digest(sections, today):
         context={
             "sections": sorted(sections, key=lambda section: -section["overdue"]["total"]),
             "totals": totals,
+            "late": late,
+            "late_totals": {
+                name: sum(row[name] for row in late) for name in ("reports", "receipts")
+            },
+            "calendar_warning": warning,
             "today": today,
             "horizon_days": settings.TRACKER_DIGEST_HORIZON_DAYS,
         },
     )
 
 
-def plan_weekly(today):
-    """The week's digest for each department, and the whole city's for supervisors."""
-    queued, sections = queue_department_digests(collect_digests(today), today)
-    return queued + queue_city_digest(sections, today)
+def planned_this_week(today):
+    return Dispatch.objects.filter(kind=Dispatch.Kind.DIGEST, period=week_start(today)).exists()
+
+
+def plan_weekly(today, now=None):
+    """The week's digest for each department, and the whole city's for supervisors: on the
+    first working day of the week, or the first run that week that finds none planned."""
+    calendar = workday_calendar()
+    if not calendar.is_workday(today) or planned_this_week(today):
+        return []
+    digests = collect_digests(today, run_moment(today, now), calendar)
+    queued, sections = queue_department_digests(digests, today)
+    return queued + queue_city_digest(sections, today, digests)
 
 
 def preview_digest(department, today):

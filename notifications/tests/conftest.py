@@ -38,3 +38,13 @@ def mail_server(settings):
     settings.EMAIL_TIMEOUT = 1
     yield server
     server.stop()
+
+
+@pytest.fixture
+def reminders_only(db, settings):
+    """No escalation ladder and no report cycles for key tasks: the tests of reminders and
+    digests that predate the supervision loop see only the emails they are about."""
+    from tracker.models import EscalationRung
+
+    EscalationRung.objects.update(is_active=False)
+    settings.TRACKER_TASK_REPORT_CYCLE = "none"

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 
 from notifications.models import Dispatch
+from tracker.choices import ReportingCycle
 from tracker.models import KeyTask
 
 pytestmark = [
@@ -28,7 +29,7 @@ def worker():
 
 
 def test_reminder_task_on_a_real_worker_sends_each_email_once(
-    worker, smtp_server, make_official, department, work_point
+    worker, smtp_server, make_official, department, work_point, reminders_only
 ):
     from notifications.tasks import send_reminders
 
@@ -42,6 +43,7 @@ def test_reminder_task_on_a_real_worker_sends_each_email_once(
         work_point=work_point,
         lead_department=department,
         deadline=datetime.date(2023, 7, 1),
+        reporting_cycle=ReportingCycle.NONE,  # the reminder only: no report owed
     )
     first = send_reminders.apply_async(["2023-07-03"], ignore_result=False).get(timeout=60)
     assert first["queued"] == 1 and first["delivered"] == {"sent": 1}
@@ -110,7 +112,7 @@ def worker_process(smtp_server, settings):
 
 
 def test_end_to_end_worker_process_redis_and_smtp(
-    worker_process, smtp_server, make_official, department, work_point
+    worker_process, smtp_server, make_official, department, work_point, reminders_only
 ):
     from notifications.tasks import send_reminders
 
@@ -124,6 +126,7 @@ def test_end_to_end_worker_process_redis_and_smtp(
         work_point=work_point,
         lead_department=department,
         deadline=datetime.date(2023, 6, 30),
+        reporting_cycle=ReportingCycle.NONE,  # the worker has its own settings
     )
     result = send_reminders.apply_async(
         args=["2023-07-03"], queue=worker_process, ignore_result=False

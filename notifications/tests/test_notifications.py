@@ -1,4 +1,9 @@
-"""Reminders, escalations, heads-ups and digests, each at the edge of its rule, over real SMTP."""
+"""Reminders and digests, each at the edge of its rule, over real SMTP.
+
+These tests predate the supervision loop: they run without the escalation ladder and
+without report cycles for key tasks (``reminders_only``); test_ladder.py, test_owed.py and
+test_workdays.py cover those.
+"""
 
 import datetime
 
@@ -12,7 +17,7 @@ from notifications.tests.world import make_task, subject, to
 from projects.choices import Stage
 from tracker.choices import TaskStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reminders_only")]
 
 MONDAY = datetime.date(2023, 7, 3)
 
@@ -52,32 +57,6 @@ def test_overdue_reminder_once_per_department_and_day_most_overdue_first(
     # The next day: a new reminder.
     send_reminders(MONDAY + datetime.timedelta(days=1))
     assert len([m for m in smtp_server.messages if "逾期" in subject(m)]) == 6
-
-
-def test_escalation_after_the_configured_days_grouped_by_department(
-    smtp_server, people, work_point, department, other_department
-):
-    make_task(work_point, department, "KT-7", MONDAY - datetime.timedelta(days=7))
-    make_task(work_point, other_department, "KT-8", MONDAY - datetime.timedelta(days=8))
-    make_task(work_point, department, "KT-9", MONDAY - datetime.timedelta(days=9))
-    send_reminders(MONDAY)
-    escalations = to(smtp_server.messages, "boss@example.gov")
-    assert len(escalations) == 1
-    body = escalations[0].get_body(("plain",)).get_content()
-    assert "KT-8" in body and "KT-9" in body and "KT-7" not in body  # 7 days is not "more than 7"
-    assert "德州市商务局" in body and "德州市科学技术局" in body
-
-
-def test_heads_up_once_per_item_before_its_deadline(smtp_server, people, work_point, department):
-    make_task(work_point, department, "KT-3", MONDAY + datetime.timedelta(days=3))
-    make_task(work_point, department, "KT-4", MONDAY + datetime.timedelta(days=4))
-    send_reminders(MONDAY)
-    heads_up = [m for m in smtp_server.messages if "即将到期" in subject(m)]
-    assert {subject(m) for m in heads_up} == {"[即将到期] KT-3 将于 2023-07-06 到期"}
-    send_reminders(MONDAY + datetime.timedelta(days=1))  # KT-4 now in range, KT-3 already told
-    subjects = [subject(m) for m in smtp_server.messages if "即将到期" in subject(m)]
-    assert sum("KT-3" in s for s in subjects) == 3  # three recipients, once each
-    assert sum("KT-4" in s for s in subjects) == 3
 
 
 def test_project_milestones_are_a_deadline_source(smtp_server, people, project):
@@ -205,7 +184,8 @@ def test_default_schedules_are_installed():
 
     tasks = {task.task: task for task in PeriodicTask.objects.filter(enabled=True)}
     assert str(tasks["tracker.send_reminders"].crontab).startswith("30 8 * * *")
-    assert str(tasks["tracker.send_digests"].crontab).startswith("0 8 * * 1")
+    # Every morning: plan_weekly picks the week's first working day.
+    assert str(tasks["tracker.send_digests"].crontab).startswith("0 8 * * *")
     assert tasks["tracker.deliver_due"].interval.every == 5
 
 

@@ -22,6 +22,7 @@ from notifications.daily import plan_daily
 from notifications.dispatch import CHANNELS, deliver_due
 from notifications.models import Dispatch
 from notifications.tests.world import make_task
+from workdays.calendar import calendar as workday_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +40,12 @@ CASES = [
 
 
 @pytest.fixture
-def three_emails(people, work_point, department):
-    """Tomorrow's reminder, queued for a@, b@ and commerce@ (tomorrow: never out of date
-    while the test runs)."""
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    make_task(work_point, department, "KT-A", tomorrow - datetime.timedelta(days=2))
-    plan_daily(tomorrow)
+def three_emails(people, work_point, department, reminders_only):
+    """The next working day's reminder, queued for a@, b@ and commerce@ (a day to come:
+    never out of date while the test runs)."""
+    day = workday_calendar().next_workday(timezone.localdate() + datetime.timedelta(days=1))
+    make_task(work_point, department, "KT-A", day - datetime.timedelta(days=2))
+    plan_daily(day)
     return Dispatch.objects.filter(kind=Dispatch.Kind.REMINDER)
 
 

@@ -28,6 +28,19 @@ def to(messages, address):
     return [m for m in messages if address in m["To"]]
 
 
+def of_kind(messages, kind):
+    """The messages whose dispatch (the X-Tracker-Dispatch header) is of ``kind``."""
+    from notifications.models import Dispatch
+
+    ids = {int(m["X-Tracker-Dispatch"]): m for m in messages}
+    kinds = dict(Dispatch.objects.filter(pk__in=ids).values_list("pk", "kind"))
+    return [m for pk, m in ids.items() if kinds[pk] == kind]
+
+
+def body(message):
+    return message.get_body(("plain",)).get_content()
+
+
 class MailServer:
     """A real SMTP server (aiosmtpd) on loopback that a test can stop, start again on the
     same port, or make stall: it then accepts the connection and the message's envelope

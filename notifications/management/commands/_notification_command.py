@@ -3,6 +3,8 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from workdays.calendar import calendar
+
 
 class NotificationCommand(BaseCommand):
     """Shared by send_reminders and send_digests: the same code as the Celery tasks."""
@@ -24,6 +26,10 @@ class NotificationCommand(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(f"--date: {error}") from error
+        if not calendar().is_workday(today):
+            self.stderr.write(
+                f"{today} is a day off on China's working-day calendar: nothing is planned."
+            )
         queued, delivered = type(self).action(today, dry_run=options["dry_run"])
         if options["dry_run"]:
             for kind, recipient, subject in queued:

@@ -4,5 +4,5 @@ from ._notification_command import NotificationCommand
 
 
 class Command(NotificationCommand):
-    help = "Send the week's digests to departments and supervisors (once each)."
+    help = "Send the week's digests (once a week, on its first working day)."
     action = staticmethod(send_digests)

@@ -4,5 +4,5 @@ from ._notification_command import NotificationCommand
 
 
 class Command(NotificationCommand):
-    help = "Send the day's overdue reminders, escalations and heads-ups (once each)."
+    help = "Send the day's reminders and escalation-ladder emails (once each; none on a day off)."
     action = staticmethod(send_reminders)

@@ -1,0 +1,116 @@
+"""What departments owe and have not given (按期填报, 签收), for emails, the API and the admin.
+
+``sources.missing_reports`` yields ``OwedItem``s lazily; ``collect_owed`` sorts them by
+department into bounded lists (the most overdue first, the rest counted), so a run over
+many thousands of items keeps only what its emails show.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from core.validators import FIRST_YEAR, LAST_YEAR
+
+from .emails import absolute
+from .listing import Listing
+from .sources import OWED_RECEIPT, missing_lists, missing_reports
+
+
+def by_cutoff(item):
+    return (item.cutoff, item.code, item.key)
+
+
+def owed_links(items, today=None):
+    return [{"item": item, "url": absolute(item.admin_path)} for item in items]
+
+
+def owed_listing(limit=None):
+    return Listing(by_cutoff, limit, link=owed_links)
+
+
+@dataclass
+class Owed:
+    """One department's missing reports and overdue receipts."""
+
+    reports: Listing = field(default_factory=owed_listing)
+    receipts: Listing = field(default_factory=owed_listing)
+
+    def add(self, item):
+        (self.receipts if item.what == OWED_RECEIPT else self.reports).add(item)
+
+    @property
+    def total(self):
+        return self.reports.total + self.receipts.total
+
+    def section(self, department_id, limit=None):
+        return {
+            "reports": self.reports.section(None, limit),
+            "receipts": self.receipts.section(None, limit),
+            "total": self.total,
+            "lists": [(what, absolute(path)) for what, path in missing_lists(department_id)],
+        }
+
+
+def end_of_day(day):
+    """The last instant of ``day`` in the site's time zone."""
+    naive = datetime.datetime.combine(day, datetime.time.max)
+    return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
+def run_moment(today, now=None):
+    """The moment a run for ``today`` looks at: now when it runs on that day (the
+    schedules), else the end of that day (a run by hand with ``--date``)."""
+    now = now or timezone.now()
+    return now if timezone.localdate(now) == today else end_of_day(today)
+
+
+def within_tracked_years(day):
+    """Reports and receipts are owed only in the tracker's years (2000–2100): outside them
+    nothing is owed, and no report cycle needs counting near the calendar's ends."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
+def collect_owed(moment, calendar, limit=None):
+    """{department_id: Owed} for everything owed and not given at ``moment``."""
+    owed = defaultdict(lambda: Owed(owed_listing(limit), owed_listing(limit)))
+    if within_tracked_years(timezone.localdate(moment)):
+        for item in missing_reports(moment, calendar):
+            owed[item.department_id].add(item)
+    return dict(owed)
+
+
+def owed_items(moment, calendar, department_id=None):
+    """Every item owed at ``moment`` (optionally one department's), sorted by department,
+    what is owed, cut-off and code: for the API and the admin page."""
+    if not within_tracked_years(timezone.localdate(moment)):
+        return []
+    return sorted(
+        missing_reports(moment, calendar, department_id),
+        key=lambda item: (item.department_id, item.what, *by_cutoff(item)),
+    )
+
+
+def count_by_department(items):
+    """{department_id: {"reports": n, "receipts": n}}."""
+    counts = defaultdict(lambda: {"reports": 0, "receipts": 0})
+    for item in items:
+        counts[item.department_id]["receipts" if item.what == OWED_RECEIPT else "reports"] += 1
+    return counts
+
+
+def defaulters(owed, departments):
+    """The departments that missed the last cut-off, with their counts, most first (the
+    city's digest): [{"department", "reports", "receipts", "total"}]."""
+    rows = [
+        {
+            "department": departments[department_id],
+            "reports": entry.reports.total,
+            "receipts": entry.receipts.total,
+            "total": entry.total,
+        }
+        for department_id, entry in owed.items()
+        if entry.total and department_id in departments
+    ]
+    return sorted(rows, key=lambda row: (-row["total"], row["department"].name))
