@@ -27,6 +27,9 @@ def labels():
         "daysOverdue": _("%(days)s days overdue"),
         "daysLeft": _("%(days)s days left"),
         "notSet": _("Not set"),
+        "awaitingReceipt": _("Awaiting receipt"),
+        "missingReports": _("Reports missing"),
+        "overdueReceipts": _("Receipt overdue"),
         "stages": {stage.value: str(stage.label) for stage in Stage},
     }
 

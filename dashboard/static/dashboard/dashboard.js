@@ -264,6 +264,50 @@
     });
   }
 
+  // The supervision loop per department: what awaits receipt, the reports missing at the
+  // last cut-off, and the open items on each rung of the escalation ladder.
+  function supervision(answer) {
+    const total = (d) =>
+      d.awaiting_receipt + d.missing_reports + Object.values(d.rungs).reduce((a, b) => a + b, 0);
+    const shown = answer.results.filter((d) => total(d) > 0).sort((a, b) => total(a) - total(b));
+    const rungColors = [COLORS.cyan, COLORS.yellow, "#ff8a3d", COLORS.red, "#b4235a"];
+    const series = [
+      [L.awaitingReceipt, COLORS.blue, (d) => d.awaiting_receipt, { state__exact: "assigned" }],
+      [L.missingReports, "#a78bfa", (d) => d.missing_reports, { reporting: "missing" }],
+      ...answer.rungs.map((rung, index) => [
+        rung.name,
+        rungColors[index % rungColors.length],
+        (d) => d.rungs[String(rung.working_days)] || 0,
+        {},
+      ]),
+    ].map(([name, color, value, filter]) => ({
+      name: name,
+      type: "bar",
+      stack: "loop",
+      itemStyle: { color: color },
+      data: shown.map((d) => ({ value: value(d), key: d.id, filter: filter })),
+    }));
+    show(
+      "chart-supervision",
+      {
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        legend: { textStyle: { color: COLORS.text }, top: 0 },
+        grid: { left: 8, right: 40, top: 56, bottom: 8, containLabel: true },
+        xAxis: Object.assign({ type: "value", minInterval: 1 }, axisStyle),
+        yAxis: Object.assign({ type: "category", data: shown.map((d) => d.short_name || d.name) }, axisStyle),
+        series: series,
+      },
+      shown.length === 0,
+    );
+    chart("chart-supervision").off("click");
+    chart("chart-supervision").on("click", (event) => {
+      window.location.href = adminLink(
+        "tasks",
+        Object.assign({ lead_department__id__exact: event.data.key }, event.data.filter),
+      );
+    });
+  }
+
   function deadlines(page) {
     const body = document.getElementById("deadlines");
     body.replaceChildren();
@@ -323,9 +367,10 @@
         stats("month"),
         api("stats/tasks/", taskQuery(f, { group_by: "department" })),
         api("tasks/", taskQuery(f, { open: "true", ordering: "deadline", page_size: 10 })),
+        api("reporting/departments/", {}),
       ]);
       if (mine !== generation) return;
-      const [stage, origin, county, chain, monthly, tasks, next] = answers;
+      const [stage, origin, county, chain, monthly, tasks, next, loop] = answers;
       document.getElementById("error").hidden = true;
       headline(stage.total, tasks.total);
       pipeline(stage);
@@ -340,6 +385,7 @@
       );
       months(monthly);
       departments(tasks);
+      supervision(loop);
       deadlines(next);
       document.body.dataset.empty = stage.total.projects === 0 && tasks.total.tasks === 0 ? "true" : "false";
       document.body.dataset.state = "ready";
