@@ -212,9 +212,9 @@ def smtp_server(settings):
     controller.stop()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def evidence_storage(settings, tmp_path):
-    """Evidence files go to a folder of the test's own, never under var/."""
+    """Evidence files (the demo's too) go to a folder of the test's own, never under var/."""
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {

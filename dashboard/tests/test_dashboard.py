@@ -47,10 +47,14 @@ def test_stats_by_month_of_signing_and_open_tasks_filter(admin_client):
     assert sum(group["projects"] for group in body["groups"]) == body["total"]["projects"]
     by_stage = admin_client.get("/api/v1/stats/projects/", {"group_by": "stage", "year": 2023})
     assert body["total"] == by_stage.json()["total"]
-    open_tasks = admin_client.get("/api/v1/tasks/", {"open": "true", "page_size": 500}).json()
+    open_tasks = admin_client.get(
+        "/api/v1/tasks/", {"open": "true", "page_size": 500, "year": 2023}
+    ).json()
     assert open_tasks["results"]
     assert {task["status"] for task in open_tasks["results"]} <= {"not_started", "in_progress"}
-    closed = admin_client.get("/api/v1/tasks/", {"open": "false", "page_size": 500}).json()
+    closed = admin_client.get(
+        "/api/v1/tasks/", {"open": "false", "page_size": 500, "year": 2023}
+    ).json()
     assert open_tasks["count"] + closed["count"] == 150
 
 
@@ -137,6 +141,13 @@ def test_the_dashboard_shows_the_api_figures_and_follows_its_filters(live_url, b
     this_year = timezone.localdate().year
     assert page.input_value("#f-year") == str(this_year)
     assert kpis(page) == expected_kpis(supervisor, year=this_year)
+    # The loop's panel draws the reporting API's counts, department by department.
+    loop = stats(supervisor, "/api/v1/reporting/departments/")
+    drawn = series_data(page, "chart-supervision")
+    awaiting = sum(d["awaiting_receipt"] for d in loop["results"])
+    assert awaiting > 0 and sum(drawn[0]) == awaiting
+    assert sum(drawn[1]) == sum(d["missing_reports"] for d in loop["results"])
+    assert len(drawn) == 2 + len(loop["rungs"])
     page.screenshot(path=str(ARTIFACTS / "01-this-year.png"), full_page=True)
 
     # Filters that match nothing: the page says so instead of drawing empty axes.
@@ -217,11 +228,23 @@ SHOW_TOOLTIP_AT = """([id, point]) => {
 def hover(page, chart_id, point):
     """Move the mouse onto a chart's bar, as a person would, until its tooltip shows; the
     tooltip's text, and how many elements in the chart came from the name's markup."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.locator(f"#{chart_id}").scroll_into_view_if_needed()
-    x, y = page.evaluate(SHOW_TOOLTIP_AT, [chart_id, point])
-    page.mouse.move(x, y)
-    # The canvas has no text: whatever text the chart shows is its tooltip.
-    page.wait_for_function("id => document.getElementById(id).innerText.trim()", arg=chart_id)
+    # A chart still drawing its bars (its entry animation) may not answer the first move:
+    # move off and onto the bar again, as a person would, until the tooltip shows.
+    for _attempt in range(10):
+        x, y = page.evaluate(SHOW_TOOLTIP_AT, [chart_id, point])
+        page.mouse.move(1, 1)
+        page.mouse.move(x, y)
+        try:
+            # The canvas has no text: whatever text the chart shows is its tooltip.
+            page.wait_for_function(
+                "id => document.getElementById(id).innerText.trim()", arg=chart_id, timeout=2000
+            )
+            break
+        except PlaywrightTimeout:
+            continue
     return page.inner_text(f"#{chart_id}"), page.locator(f"#{chart_id} img").count()
 
 
