@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from core.health import healthz
+from projects.views import project_evidence, project_evidence_thumbnail
 from tracker.views import task_evidence, task_evidence_thumbnail
 
 admin.site.site_header = _("Investment-attraction project tracker")
@@ -29,6 +30,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("dashboard/", include("dashboard.urls")),
     # Evidence files: never a public media URL; the view applies the task's rules.
+    path("files/projects/<int:pk>/", project_evidence, name="project_evidence"),
+    path(
+        "files/projects/<int:pk>/thumbnail/",
+        project_evidence_thumbnail,
+        name="project_evidence_thumbnail",
+    ),
     path("files/tasks/<int:pk>/", task_evidence, name="task_evidence"),
     path(
         "files/tasks/<int:pk>/thumbnail/", task_evidence_thumbnail, name="task_evidence_thumbnail"

@@ -9,20 +9,42 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .admin import RecordHistoryAdmin
+from .evidence_serving import thumbnail_html
 from .ownership import can_change
 
 
 class ReportHistoryInline(admin.TabularInline):
-    """A read-only history of reports: they are added through a service, never edited."""
+    """A read-only history of reports: they are added through a service, never edited.
+
+    With ``evidence_url_name`` (the URL name of the view serving the report's evidence
+    files, e.g. "task_evidence"), the column ``evidence_links`` lists each report's files.
+    """
 
     extra = 0
     can_delete = False
     ordering = ["-reported_on", "-created_at"]
+    evidence_url_name = None
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.prefetch_related("evidence") if self.evidence_url_name else queryset
+
+    @admin.display(description=gettext_lazy("evidence files"))
+    def evidence_links(self, report):
+        links = [
+            thumbnail_html(
+                evidence,
+                reverse(self.evidence_url_name, args=[evidence.pk]),
+                reverse(f"{self.evidence_url_name}_thumbnail", args=[evidence.pk]),
+            )
+            for evidence in report.evidence.all()
+        ]
+        return format_html_join(" ", "{}", ((link,) for link in links)) if links else "-"
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields

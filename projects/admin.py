@@ -10,6 +10,7 @@ from core.admin_lists import LargeListAdmin
 from core.admin_reports import ReadOnlyReportAdmin, RecordReportAdmin, ReportHistoryInline
 from core.deadlines import light_for
 from core.display import light, wan, yi
+from core.evidence_forms import MultipleEvidenceField
 from core.ledger_admin import LedgerAdmin
 from tracker.admin_scoping import DepartmentScopedAdmin
 
@@ -29,7 +30,16 @@ class IndustryChainAdmin(OwnedAdmin):
 
 class ProjectUpdateInline(ReportHistoryInline):
     model = ProjectUpdate
-    fields = ["reported_on", "stage", "funds_in_place", "note", "author", "created_at"]
+    fields = [
+        "reported_on",
+        "stage",
+        "funds_in_place",
+        "note",
+        "evidence_links",
+        "author",
+        "created_at",
+    ]
+    evidence_url_name = "project_evidence"
 
 
 class ProjectStatusForm(forms.Form):
@@ -42,6 +52,7 @@ class ProjectStatusForm(forms.Form):
         min_value=0,
     )
     note = forms.CharField(label=_("note"), widget=forms.Textarea, required=False)
+    files = MultipleEvidenceField(label=_("evidence files"), required=False)
 
 
 @admin.register(Project)

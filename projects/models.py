@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.display import wan
+from core.evidence import EvidenceFile
 from core.ownership import OwnedManager, OwnedQuerySet
 from core.reports import Report
 from core.validators import one_line_errors, year_errors
@@ -284,3 +285,26 @@ class ProjectUpdate(Report):
             "stage": self.get_stage_display(),
             "funds": wan(self.funds_in_place),
         }
+
+
+class ProjectEvidence(EvidenceFile):
+    """A file attached to a project's status report (site photos, contracts, minutes).
+    Served only through the tracker's view, to those who may read the project."""
+
+    owner_department_path = "project__responsible_department"
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    report = models.ForeignKey(
+        ProjectUpdate,
+        verbose_name=_("report"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+
+    objects = OwnedManager()
+
+    class Meta(EvidenceFile.Meta):
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")

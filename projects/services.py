@@ -5,10 +5,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.concurrency import save_edited
+from core.evidence import evidence_atomic, store_evidence
 from core.reports import record_report
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, Stage, stages_reached
-from .models import ProjectUpdate
+from .models import ProjectEvidence, ProjectUpdate
 
 
 def validate_stage_change(current, new):
@@ -48,11 +49,12 @@ def save_project(project, *, by=None):
     )
 
 
-@transaction.atomic
+@evidence_atomic()
 def record_project_update(
-    *, project, reported_on, stage, funds_in_place, note="", author=None, today=None
+    *, project, reported_on, stage, funds_in_place, note="", author=None, today=None, files=()
 ):
-    """Add a status report to a project and make it the project's current state.
+    """Add a status report to a project and make it the project's current state, with its
+    evidence files (checked uploads): a refused file refuses the report, and nothing stays.
 
     Reaching a stage for the first time dates it: a project reported under
     construction on 5 May without a start date is taken to have started on 5 May.
@@ -78,6 +80,9 @@ def record_project_update(
             if field and getattr(project, field) is None:
                 setattr(project, field, reported_on)
 
-    return record_report(
+    report = record_report(
         project, author=author, reported_on=reported_on, today=today, build=build, apply=apply
     )
+    for upload in files:
+        store_evidence(ProjectEvidence, upload, by=author, project=report.project, report=report)
+    return report

@@ -113,7 +113,8 @@ class WorkPointAdmin(OwnedAdmin):
 
 class TaskUpdateInline(ReportHistoryInline):
     model = TaskUpdate
-    fields = ["reported_on", "status", "progress", "note", "author", "created_at"]
+    fields = ["reported_on", "status", "progress", "note", "evidence_links", "author", "created_at"]
+    evidence_url_name = "task_evidence"
 
 
 class TaskProgressForm(forms.Form):

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.deadlines import light_for
+from core.evidence_rest import EvidenceUploadsField
 from core.rest.fields import YEAR, LabelField, OneLineFieldsMixin, RelatedName
 
 from ..choices import Stage
@@ -127,6 +128,7 @@ class ProjectStatusSerializer(serializers.Serializer):
         help_text=WAN,
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    files = EvidenceUploadsField(required=False, help_text="Evidence files, checked on content.")
 
 
 class ProjectListSerializer(ProjectSerializer):
