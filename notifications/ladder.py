@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db.models import Max
 
 from tracker.choices import Audience
-from tracker.ladder import active_rungs, rung_reached
+from tracker.ladder import active_rungs, rung_reached, working_days_after_deadline
 
 from .dispatch import worth_until
 from .emails import absolute, queue_for
@@ -96,7 +96,7 @@ class Ladder:
         rung = rung_reached(item.due_on, self.today, self.rungs, self.calendar)
         if rung is None:
             return
-        offset = self.calendar.workdays_between(item.due_on, self.today)
+        offset = working_days_after_deadline(item.due_on, self.today, self.calendar)
         if rung.audience != Audience.LEADERSHIP:
             self.climbs.append(Climb(item, rung, offset))
             return

@@ -20,7 +20,8 @@ from workdays.calendar import calendar as working_calendar
 
 from . import loop
 from .choices import LoopAction
-from .ladder import LoopContext
+from .ladder import LoopContext, working_days_after_deadline
+from .loop import NOTE_MAX_LENGTH
 from .models import CityLeader, EscalationRung
 from .reporting import missing_report_filter, next_report_due
 
@@ -36,7 +37,10 @@ STATE_COLOURS = {
 
 class LoopStepForm(forms.Form):
     note = forms.CharField(
-        label=gettext_lazy("note"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=gettext_lazy("note"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
     )
 
     def __init__(self, *args, action, **kwargs):
@@ -124,8 +128,13 @@ class KeyTaskLoopAdmin:
             try:
                 run_step(action, task, request.user, form.cleaned_data)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                # A step refused on the locked row (a double click, someone faster) has no
+                # field: its message goes on top of the form.
+                errors = (
+                    error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+                )
+                for field, messages_ in errors.items():
+                    form.add_error(field if field in form.fields else None, messages_)
             else:
                 self.message_user(
                     request,
@@ -166,7 +175,7 @@ def rung_text(task, context):
 def working_days_text(task, context):
     if not task.is_open:
         return task.get_status_display()
-    days = context.calendar.workdays_between(context.today, task.deadline)
+    days = -working_days_after_deadline(task.deadline, context.today, context.calendar)
     if days < 0:
         return _("%(days)d working days overdue") % {"days": -days}
     if days == 0:

@@ -16,13 +16,22 @@ def active_rungs():
     return list(EscalationRung.objects.filter(is_active=True).order_by("working_days"))
 
 
+def working_days_after_deadline(due_on, today, calendar):
+    """Working days from the deadline to ``today``: negative before it, 0 on the day.
+
+    A deadline on a day off falls due on the next working day, as a report cut-off does: a
+    task due on National Day is due when the offices open again, not the day before.
+    """
+    return calendar.workdays_between(calendar.next_workday(due_on), today)
+
+
 def rung_reached(due_on, today, rungs, calendar):
     """The highest rung an item due on ``due_on`` has reached on ``today`` (None: none yet).
 
     ``working_days`` of a rung counts from the deadline: -3 is reached three working days
     before it, 0 on the day, 3 after three working days overdue.
     """
-    offset = calendar.workdays_between(due_on, today)
+    offset = working_days_after_deadline(due_on, today, calendar)
     reached = None
     for rung in rungs:
         if offset >= rung.working_days:

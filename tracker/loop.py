@@ -20,6 +20,9 @@ from core.ownership import is_supervisor, owns
 from .choices import STATE_OF_STATUS, LoopAction, TaskState, TaskStatus
 from .models import KeyTask, TaskEvidence, TaskTransition
 
+# A step's note (a reason, what was done): a paragraph, not a document; files carry those.
+NOTE_MAX_LENGTH = 2000
+
 LEAD = "lead"  # an official of the task's lead department (or a supervisor for them)
 SUPERVISOR = "supervisor"
 
@@ -105,11 +108,24 @@ def take_step(task, action, *, by, note=""):
     """Lock the task, check the table, record the step; returns (task, transition)."""
     task = locked(task)
     check_step(task, action, by)
-    note = note.strip()
-    if STEPS[action].needs_note and not note:
-        raise ValidationError({"note": _("Please say why (a short note).")})
+    note = clean_note(note, required=STEPS[action].needs_note)
     transition = record_step(task, action=action, to_state=STEPS[action].target, by=by, note=note)
     return task, transition
+
+
+def clean_note(note, *, required):
+    """The note stripped; refused when required and empty, or longer than a paragraph."""
+    note = (note or "").strip()
+    if required and not note:
+        raise ValidationError({"note": _("Please say why (a short note).")})
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "note": _("Keep the note under %(count)d characters; attach files for more.")
+                % {"count": NOTE_MAX_LENGTH}
+            }
+        )
+    return note
 
 
 def save_state(task, *fields):
@@ -168,7 +184,7 @@ def close_task(task, *, by, note="", today=None):
         reported_on=today or timezone.localdate(),
         status=TaskStatus.DONE,
         progress=100,
-        note=note.strip() or _("Closed out by the leading group office."),
+        note=clean_note(note, required=False) or _("Closed out by the leading group office."),
         author=by,
         today=today,
     )
@@ -189,14 +205,13 @@ def cancel_task(task, *, by, note, today=None):
 
     task = locked(task)
     check_step(task, LoopAction.CANCEL, by)
-    if not note.strip():
-        raise ValidationError({"note": _("Please say why (a short note).")})
+    note = clean_note(note, required=True)
     record_task_update(
         task=task,
         reported_on=today or timezone.localdate(),
         status=TaskStatus.CANCELLED,
         progress=task.progress,
-        note=note.strip(),
+        note=note,
         author=by,
         today=today,
     )
@@ -247,25 +262,37 @@ def follow_report(task, status, by, note=""):
     record_step(task, action=action, to_state=state, by=by, note=note)
 
 
+ENDED_STATUSES = (TaskStatus.DONE, TaskStatus.CANCELLED)
+
+
+def refuse_ending_by_edit(status, stored_status, by):
+    """Only the leading group office ends a task (done, cancelled) or reopens an ended one,
+    by an edit as by a report: an official's edit or new task may not."""
+    if by is None or is_supervisor(by):
+        return
+    if status in ENDED_STATUSES and status != stored_status:
+        raise ValidationError(
+            {"status": _("Request completion instead; the leading group office closes it.")}
+        )
+    if stored_status in ENDED_STATUSES and status != stored_status:
+        raise ValidationError(
+            {"status": _("This task is closed; ask the leading group office to reopen it.")}
+        )
+
+
 def state_for_new_task(task, by):
     """A new task starts where its status says; a not-started task a supervisor hands out
     awaits receipt, while one the department adds itself (or an import) is received."""
+    refuse_ending_by_edit(task.status, None, by)
     if task.status == TaskStatus.NOT_STARTED and by is not None and is_supervisor(by):
         return TaskState.ASSIGNED
     return STATE_OF_STATUS[task.status]
 
 
-def sync_state_with_status(task, stored_status):
-    """An edit of a task without reports may change its status; the state follows."""
+def sync_state_with_status(task, stored_status, by):
+    """An edit of a task without reports may change its status; the state follows, and the
+    step is recorded as a report's would be (``follow_report``)."""
     if task.status == stored_status:
         return
-    if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED) or task.state in (
-        TaskState.CLOSED,
-        TaskState.CANCELLED,
-    ):
-        task.state = STATE_OF_STATUS[task.status]
-    elif task.status == TaskStatus.IN_PROGRESS and task.state in (
-        TaskState.ASSIGNED,
-        TaskState.RECEIVED,
-    ):
-        task.state = TaskState.IN_PROGRESS
+    refuse_ending_by_edit(task.status, stored_status, by)
+    follow_report(task, task.status, by)

@@ -48,7 +48,7 @@ def save_key_task(task, *, supporting_departments=None, by=None):
             task.received_at = task.assigned_at
     else:
         stored_status = KeyTask.objects.values_list("status", flat=True).get(pk=task.pk)
-        loop.sync_state_with_status(task, stored_status)
+        loop.sync_state_with_status(task, stored_status, by)
 
     def after_save():
         if supporting_departments is not None:

@@ -18,11 +18,14 @@ from core.rest.fields import LabelField, RelatedName
 
 from .. import loop
 from ..ladder import LoopContext
+from ..loop import NOTE_MAX_LENGTH
 from ..models import TaskTransition
 
 
 class StepNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH
+    )
 
 
 class CompletionRequestSerializer(StepNoteSerializer):

@@ -8,6 +8,7 @@ from core.rest.fields import YEAR, LabelField, OneLineFieldsMixin, RelatedName
 
 from .. import loop
 from ..choices import LoopAction, TaskStatus
+from ..ladder import working_days_after_deadline
 from ..models import Department, KeyTask, TaskUpdate, WorkPoint
 from ..reporting import next_report_due
 from .loop import LoopContext, RungSerializer
@@ -138,7 +139,8 @@ class KeyTaskSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
     def get_working_days_left(self, task):
         if not task.is_open:
             return None
-        return self.loop().calendar.workdays_between(self.loop().today, task.deadline)
+        context = self.loop()
+        return -working_days_after_deadline(task.deadline, context.today, context.calendar)
 
     @extend_schema_field(RungSerializer(allow_null=True))
     def get_rung(self, task):

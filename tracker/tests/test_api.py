@@ -23,7 +23,7 @@ def test_task_reads_with_its_labels(official_user, task, other_department):
     assert body["is_overdue"] is True and body["light"] == "red" and body["days_left"] < 0
 
 
-def test_task_writes_validate_through_the_service(official_user, task, department):
+def test_task_writes_validate_through_the_service(official_user, supervisor_user, task, department):
     client = token_client(official_user)
     response = client.patch(
         f"/api/v1/tasks/{task.pk}/",
@@ -32,7 +32,25 @@ def test_task_writes_validate_through_the_service(official_user, task, departmen
     )
     assert response.status_code == 400
     assert "supporting_departments" in response.json()
-    done_without_date = client.patch(
+    # An official ends no task by an edit: they request completion (tracker.loop).
+    done = {"status": "done", "progress": 100, "completed_on": "2023-06-01"}
+    ended = client.patch(f"/api/v1/tasks/{task.pk}/", done, format="json")
+    assert ended.status_code == 400 and "status" in ended.json()
+    created = client.post(
+        "/api/v1/tasks/",
+        {
+            "code": "KT-DONE",
+            "year": 2023,
+            "title": "自己销号",
+            "work_point": task.work_point_id,
+            "lead_department": department.pk,
+            "deadline": "2023-12-31",
+            "status": "cancelled",
+        },
+        format="json",
+    )
+    assert created.status_code == 400 and "status" in created.json()
+    done_without_date = token_client(supervisor_user).patch(
         f"/api/v1/tasks/{task.pk}/", {"status": "done", "progress": 100}, format="json"
     )
     assert done_without_date.status_code == 400 and "completed_on" in done_without_date.json()

@@ -271,3 +271,34 @@ def test_the_migration_puts_existing_tasks_in_the_state_their_status_means(task,
     migration.states_from_statuses(apps, None)
     states = dict(KeyTask.objects.values_list("code", "state"))
     assert states == {task.code: TaskState.RECEIVED, other_task.code: TaskState.IN_PROGRESS}
+
+
+def test_an_edit_that_starts_the_work_records_the_step_and_the_receipt(handed_out, official_user):
+    handed_out.status = TaskStatus.IN_PROGRESS
+    handed_out.progress = 10
+    services.save_key_task(handed_out, by=official_user)
+    task = KeyTask.objects.get(pk=handed_out.pk)
+    assert task.state == TaskState.IN_PROGRESS and task.received_at is not None
+    step = task.transitions.order_by("-pk").first()
+    assert (step.action, step.from_state, step.by) == (
+        LoopAction.REPORT,
+        TaskState.ASSIGNED,
+        official_user,
+    )
+
+
+def test_a_supervisors_edit_that_ends_a_task_is_a_close_out_step(handed_out, supervisor_user):
+    handed_out.status = TaskStatus.DONE
+    handed_out.progress = 100
+    handed_out.completed_on = TODAY
+    services.save_key_task(handed_out, by=supervisor_user)
+    task = KeyTask.objects.get(pk=handed_out.pk)
+    assert task.state == TaskState.CLOSED
+    assert task.transitions.order_by("-pk").first().action == LoopAction.CLOSE
+
+
+def test_a_note_longer_than_a_paragraph_is_refused(handed_out, official_user):
+    before = snapshot(handed_out)
+    with pytest.raises(ValidationError) as refused:
+        loop.receive_task(handed_out, by=official_user, note="长" * (loop.NOTE_MAX_LENGTH + 1))
+    assert "note" in refused.value.message_dict and snapshot(handed_out) == before

@@ -106,3 +106,22 @@ def test_officials_cannot_edit_the_ladder_or_city_leaders(client, official_user,
     client.force_login(supervisor_user)
     ladder = client.get(reverse("admin:tracker_escalationrung_changelist")).content.decode()
     assert "提前提醒经办人" in ladder
+
+
+def test_a_step_taken_twice_says_so_instead_of_failing(
+    client, awaiting, official_user, monkeypatch
+):
+    from django.contrib import admin as django_admin
+
+    from tracker import loop
+
+    # The second click of a double click: the page read the task before the first click's
+    # step was saved, so only the service's check on the locked row refuses it.
+    stale = KeyTask.objects.get(pk=awaiting.pk)
+    loop.receive_task(awaiting, by=official_user)
+    task_admin = django_admin.site._registry[KeyTask]
+    monkeypatch.setattr(task_admin, "get_object", lambda request, object_id: stale)
+    client.force_login(official_user)
+    again = client.post(step(awaiting, "receive"), {"note": ""})
+    assert again.status_code == 200 and "errornote" in again.content.decode()
+    assert KeyTask.objects.get(pk=awaiting.pk).transitions.filter(action="receive").count() == 1

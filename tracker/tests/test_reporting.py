@@ -134,3 +134,14 @@ def test_a_make_up_saturday_counts_as_a_working_day(open_task):
     )
     assert missing(at("2026-10-12T09:59")) == set()
     assert missing(at("2026-10-12T10:00")) == {(open_task.code, "receipt")}
+
+
+def test_a_deadline_on_a_holiday_falls_due_when_the_offices_open_again():
+    from tracker.ladder import active_rungs, rung_reached, working_days_after_deadline
+
+    cal, rungs = calendar(), active_rungs()
+    national_day = datetime.date(2026, 10, 1)
+    assert working_days_after_deadline(national_day, datetime.date(2026, 9, 30), cal) == -1
+    assert working_days_after_deadline(national_day, datetime.date(2026, 10, 8), cal) == 0
+    assert rung_reached(national_day, datetime.date(2026, 9, 30), rungs, cal).working_days == -3
+    assert rung_reached(national_day, datetime.date(2026, 10, 8), rungs, cal).working_days == 0
