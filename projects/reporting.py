@@ -9,14 +9,12 @@ project added during a cycle owes its first report at the next cut-off. Implemen
 """
 
 from django.conf import settings
-from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from notifications.sources import OWED_REPORT, ChangePaths, OwedItem
 from tracker.choices import ReportingCycle
-from tracker.reporting import cycle_name, owes_report
-from workdays.cycles import last_cycle
+from tracker.reporting import missed_cut_offs
 
 from .choices import Stage
 from .models import Project, ProjectUpdate
@@ -45,30 +43,23 @@ class KeyProjectReporting:
         return f"{changelist}?responsible_department__id__exact={department_id}&is_key__exact=1"
 
     def missing(self, moment, calendar):
-        projects = list(reporting_projects())
-        latest = dict(
-            ProjectUpdate.objects.filter(project_id__in=[p.pk for p in projects])
-            .values("project_id")
-            .annotate(latest=Max("created_at"))
-            .values_list("project_id", "latest")
-        )
-        cycles = {}
-        for project in projects:
-            name = cycle_name(project.reporting_cycle, settings.TRACKER_PROJECT_REPORT_CYCLE)
-            if name is None:
-                continue
-            if name not in cycles:
-                cycles[name] = last_cycle(name, moment, calendar)
-            reported = latest.get(project.pk)
-            if owes_report(project.created_at, reported, cycles[name]):
-                yield OwedItem(
-                    key=f"project:{project.pk}",
-                    kind=str(self.kind),
-                    what=OWED_REPORT,
-                    code=project.code,
-                    title=project.name,
-                    department_id=project.responsible_department_id,
-                    cutoff=cycles[name].cutoff,
-                    last_reported_at=reported,
-                    admin_path=self.change_path(project.pk),
-                )
+        for project, cycle, reported in missed_cut_offs(
+            list(reporting_projects()),
+            reports=ProjectUpdate,
+            on="project",
+            default_cycle=settings.TRACKER_PROJECT_REPORT_CYCLE,
+            opened_at=lambda project: project.created_at,
+            moment=moment,
+            calendar=calendar,
+        ):
+            yield OwedItem(
+                key=f"project:{project.pk}",
+                kind=str(self.kind),
+                what=OWED_REPORT,
+                code=project.code,
+                title=project.name,
+                department_id=project.responsible_department_id,
+                cutoff=cycle.cutoff,
+                last_reported_at=reported,
+                admin_path=self.change_path(project.pk),
+            )

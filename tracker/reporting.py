@@ -60,13 +60,33 @@ def receipt_due(task, calendar):
     return local.replace(year=day.year, month=day.month, day=day.day)
 
 
-def last_report_times(task_ids):
+def last_report_times(reports, on, ids):
+    """{record id: when its latest report was recorded}, in one query; ``reports`` is the
+    report model, ``on`` the name of its foreign key to the record."""
+    column = f"{on}_id"
     return dict(
-        TaskUpdate.objects.filter(task_id__in=task_ids)
-        .values("task_id")
+        reports.objects.filter(**{f"{column}__in": ids})
+        .values(column)
         .annotate(latest=Max("created_at"))
-        .values_list("task_id", "latest")
+        .values_list(column, "latest")
     )
+
+
+def missed_cut_offs(records, *, reports, on, default_cycle, opened_at, moment, calendar):
+    """(record, cycle, last reported at) for each record that owed a report at its cycle's
+    latest cut-off before ``moment`` and has still not given one (``owes_report``);
+    ``opened_at(record)`` is when it was opened (None: long ago)."""
+    latest = last_report_times(reports, on, [record.pk for record in records])
+    cycles = {}
+    for record in records:
+        name = cycle_name(record.reporting_cycle, default_cycle)
+        if name is None:
+            continue
+        if name not in cycles:
+            cycles[name] = last_cycle(name, moment, calendar)
+        reported = latest.get(record.pk)
+        if owes_report(opened_at(record), reported, cycles[name]):
+            yield record, cycles[name], reported
 
 
 class KeyTaskReporting:
@@ -105,23 +125,21 @@ class KeyTaskReporting:
                 yield self.item(task, OWED_RECEIPT, due)
 
     def missing_cycle_reports(self, moment, calendar):
-        cycles = {}
         tasks = list(
             KeyTask.objects.filter(state__in=CHASED_TASK_STATES)
             .exclude(reporting_cycle=ReportingCycle.NONE)
             .only("pk", "code", "title", "lead_department_id", "assigned_at", "reporting_cycle")
         )
-        latest = last_report_times([task.pk for task in tasks])
-        for task in tasks:
-            name = cycle_of_task(task)
-            if name is None:
-                continue
-            if name not in cycles:
-                cycles[name] = last_cycle(name, moment, calendar)
-            cycle = cycles[name]
-            reported = latest.get(task.pk)
-            if owes_report(task.assigned_at, reported, cycle):
-                yield self.item(task, OWED_REPORT, cycle.cutoff, reported)
+        for task, cycle, reported in missed_cut_offs(
+            tasks,
+            reports=TaskUpdate,
+            on="task",
+            default_cycle=settings.TRACKER_TASK_REPORT_CYCLE,
+            opened_at=lambda task: task.assigned_at,
+            moment=moment,
+            calendar=calendar,
+        ):
+            yield self.item(task, OWED_REPORT, cycle.cutoff, reported)
 
 
 def missing_report_filter(moment, calendar):
