@@ -119,6 +119,8 @@ INSTALLED_APPS = [
     "projects",
     # Reminders and digests: deadlines from TRACKER_DEADLINE_SOURCES, recipients from tracker.
     "notifications",
+    # My work (我的待办): the officials' phone page over the domain apps' services.
+    "mobile",
     # The overview dashboard: a page over the public REST API.
     "dashboard",
     # Seed data: the one place that knows every app.

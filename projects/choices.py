@@ -53,3 +53,41 @@ class BaseFunction(models.TextChoices):
     AGRICULTURAL_SUPPLY = "agricultural_supply", _("Quality agricultural products supply base")
     LABOUR_SUPPLY = "labour_supply", _("Labour supply base")
     ECOLOGICAL_ZONE = "ecological_zone", _("Southern ecological function zone")
+
+
+class BlockerKind(models.TextChoices):
+    """What stands in a project's way (the kinds the weekly scheduling meeting sorts by)."""
+
+    LAND = "land", _("Land")
+    ENERGY = "energy", _("Energy and utilities")
+    APPROVAL = "approval", _("Approvals and permits")
+    FINANCING = "financing", _("Financing")
+    LABOUR = "labour", _("Labour")
+    OTHER = "other", _("Other")
+
+
+class BlockerState(models.TextChoices):
+    """Raised (待协调) → being coordinated (协调中) → solved (已解决); a problem one
+    department cannot solve goes to the city leadership's meeting (提请市领导协调);
+    one raised by mistake or overtaken by events is withdrawn (已撤销)."""
+
+    OPEN = "open", _("Raised, awaiting a coordinator")
+    COORDINATING = "coordinating", _("Being coordinated")
+    ESCALATED = "escalated", _("Escalated to the city leadership")
+    SOLVED = "solved", _("Solved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Not yet solved: listed, chased and counted as open.
+UNSOLVED_STATES = (BlockerState.OPEN, BlockerState.COORDINATING, BlockerState.ESCALATED)
+# Unsolved and with a coordinator and a deadline: what climbs the escalation ladder.
+CHASED_STATES = (BlockerState.COORDINATING, BlockerState.ESCALATED)
+
+
+class BlockerAction(models.TextChoices):
+    RAISE = "raise", _("Raise")
+    ASSIGN = "assign", _("Assign a coordinator")
+    NOTE = "note", _("Progress note")
+    ESCALATE = "escalate", _("Escalate to the city leadership")
+    SOLVE = "solve", _("Mark solved")
+    WITHDRAW = "withdraw", _("Withdraw")

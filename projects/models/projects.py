@@ -18,7 +18,7 @@ from regions.models import Division, Park
 from tracker.choices import ReportingCycle
 from tracker.models import Department
 
-from .choices import STAGE_DATE_FIELDS, BaseFunction, IndustryChainGroup, Stage, stages_reached
+from ..choices import STAGE_DATE_FIELDS, BaseFunction, IndustryChainGroup, Stage, stages_reached
 
 # Money is stored in 万元 (10^4 yuan): 14 digits with 2 decimals reach 10^12 万元.
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}

@@ -1,0 +1,26 @@
+"""What is attracted: projects, their reports and evidence, and the problems blocking them."""
+
+from .blockers import Blocker, BlockerEvidence, BlockerQuerySet, BlockerStep
+from .projects import (
+    DATE_ORDER,
+    MONEY,
+    IndustryChain,
+    Project,
+    ProjectEvidence,
+    ProjectQuerySet,
+    ProjectUpdate,
+)
+
+__all__ = [
+    "DATE_ORDER",
+    "MONEY",
+    "Blocker",
+    "BlockerEvidence",
+    "BlockerQuerySet",
+    "BlockerStep",
+    "IndustryChain",
+    "Project",
+    "ProjectEvidence",
+    "ProjectQuerySet",
+    "ProjectUpdate",
+]
