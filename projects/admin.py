@@ -15,7 +15,8 @@ from core.ledger_admin import LedgerAdmin
 from tracker.admin_scoping import DepartmentScopedAdmin
 
 from . import services
-from .admin_filters import MilestoneOverdueFilter, OriginProvinceFilter
+from .admin_blockers import ProjectProblemsAdmin
+from .admin_filters import HasOpenProblemsFilter, MilestoneOverdueFilter, OriginProvinceFilter
 from .choices import Stage
 from .models import MONEY, IndustryChain, Project, ProjectUpdate
 from .resources import ProjectResource
@@ -57,7 +58,12 @@ class ProjectStatusForm(forms.Form):
 
 @admin.register(Project)
 class ProjectAdmin(
-    LargeListAdmin, DepartmentScopedAdmin, RecordReportAdmin, LedgerAdmin, RecordHistoryAdmin
+    ProjectProblemsAdmin,
+    LargeListAdmin,
+    DepartmentScopedAdmin,
+    RecordReportAdmin,
+    LedgerAdmin,
+    RecordHistoryAdmin,
 ):
     form = VersionedForm
     owner_field = "responsible_department"
@@ -67,6 +73,7 @@ class ProjectAdmin(
     report_form_class = ProjectStatusForm
     report_button_label = _("Record status")
     change_list_template = "admin/projects/project/change_list.html"
+    change_form_template = "admin/projects/project/change_form.html"
     list_display = [
         "code",
         "name",
@@ -80,6 +87,7 @@ class ProjectAdmin(
         "responsible_department",
         "last_reported_on",
         "milestone_light",
+        "problems_marker",
         "report_link",
     ]
     list_display_links = ["code", "name"]
@@ -93,6 +101,7 @@ class ProjectAdmin(
         "year",
         "is_key",
         MilestoneOverdueFilter,
+        HasOpenProblemsFilter,
     ]
     search_fields = ["code", "name", "investor"]
     autocomplete_fields = [

@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_filters import YesNoFilter
 from regions.models import Division
-from tracker.admin_filters import YesNoFilter
+
+from .models import Blocker
 
 
 class OriginProvinceFilter(admin.SimpleListFilter):
@@ -24,3 +27,36 @@ class MilestoneOverdueFilter(YesNoFilter):
 
     def filter_yes(self, queryset, today):
         return queryset.milestone_overdue(today)
+
+
+class BlockerOverdueFilter(YesNoFilter):
+    """Problems being chased (coordinated or escalated) past their deadline."""
+
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def filter_yes(self, queryset, today):
+        return queryset.chased().filter(deadline__lt=today)
+
+
+class BlockerUnsolvedFilter(YesNoFilter):
+    title = _("unsolved")
+    parameter_name = "unsolved"
+
+    def filter_yes(self, queryset, today):
+        return queryset.unsolved()
+
+
+class HasOpenProblemsFilter(YesNoFilter):
+    """Projects with at least one unsolved problem (an EXISTS, not a join)."""
+
+    title = _("has unsolved problems")
+    parameter_name = "has_open_problems"
+
+    def filter_yes(self, queryset, today):
+        return queryset.filter(Exists(unsolved_problems_of_project()))
+
+
+def unsolved_problems_of_project():
+    """The unsolved problems of the outer query's project (for EXISTS and counts)."""
+    return Blocker.objects.unsolved().filter(project=OuterRef("pk"))

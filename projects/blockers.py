@@ -21,14 +21,14 @@ from django.utils.translation import gettext as _
 
 from core.evidence import evidence_atomic, store_evidence
 from core.ownership import department_id_of, is_supervisor, owns
+from tracker.choices import TaskState
 
 from . import blocker_notices as notify
-from .choices import UNSOLVED_STATES, BlockerAction, BlockerState
+from .choices import UNSOLVED_STATES, BlockerAction, BlockerState, Stage
 from .models import Blocker, BlockerEvidence, BlockerStep
 
 NOTE_MAX_LENGTH = 2000
 
-RAISER = "raiser"  # the department that owns what is blocked
 INVOLVED = "involved"  # raising, coordinating or supporting department
 SUPERVISOR = "supervisor"
 
@@ -46,8 +46,10 @@ class Step:
 STEPS = {
     BlockerAction.ASSIGN: Step(UNSOLVED, BlockerState.COORDINATING, SUPERVISOR),
     BlockerAction.NOTE: Step(UNSOLVED, None, INVOLVED, needs_note=True),
+    # Escalated after coordinating: the city leadership's meeting takes up what a
+    # coordinating department could not solve, with its deadline.
     BlockerAction.ESCALATE: Step(
-        frozenset({BlockerState.OPEN, BlockerState.COORDINATING}),
+        frozenset({BlockerState.COORDINATING}),
         BlockerState.ESCALATED,
         SUPERVISOR,
         needs_note=True,
@@ -66,7 +68,8 @@ def is_involved(user, blocker):
         return False
     if department_id in (blocker.raising_department_id, blocker.coordinating_department_id):
         return True
-    return blocker.supporting_departments.filter(pk=department_id).exists()
+    # .all(), not a filter: a list of problems prefetches them, and asks no query per row.
+    return any(d.pk == department_id for d in blocker.supporting_departments.all())
 
 
 def may_take(user, blocker, action):
@@ -142,9 +145,17 @@ def save(blocker, *fields):
 
 
 def owner_of(project, task):
+    """The department that raises a problem on ``project`` or ``task``: its owner. Nothing
+    blocks a dropped project or an ended task."""
     if (project is None) == (task is None):
         raise ValidationError(_("A problem blocks either a project or a key task."))
-    return project.responsible_department if project is not None else task.lead_department
+    if project is not None:
+        if project.stage == Stage.DROPPED:
+            raise ValidationError({"project": _("This project was dropped; nothing blocks it.")})
+        return project.responsible_department
+    if task.state in (TaskState.CLOSED, TaskState.CANCELLED):
+        raise ValidationError({"task": _("This task has ended; nothing blocks it.")})
+    return task.lead_department
 
 
 @evidence_atomic()
@@ -233,8 +244,6 @@ def escalate_blocker(blocker, *, by, note):
     leadership's meeting; the deadline and coordinator stay as they were."""
     blocker = locked(blocker)
     check_step(blocker, BlockerAction.ESCALATE, by)
-    if blocker.coordinating_department_id is None or blocker.deadline is None:
-        raise ValidationError(_("Assign a coordinating department and a deadline first."))
     note = clean_text(note, field="note", required=True)
     record_step(
         blocker,

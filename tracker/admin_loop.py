@@ -7,7 +7,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import OwnedAdmin
+from core.admin_steps import step_page
 from core.evidence_forms import MultipleEvidenceField
 from workdays.calendar import calendar as working_calendar
 
@@ -143,18 +143,13 @@ class KeyTaskLoopAdmin:
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:tracker_keytask_change", args=[task.pk]))
-        return TemplateResponse(
+        return step_page(
+            self,
             request,
-            "admin/tracker/keytask/loop_step.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": LoopAction(action).label,
-                "subtitle": str(task),
-                "opts": self.opts,
-                "original": task,
-                "form": form,
-                "media": self.media + form.media,
-            },
+            task,
+            template="admin/tracker/keytask/loop_step.html",
+            title=LoopAction(action).label,
+            form=form,
         )
 
 

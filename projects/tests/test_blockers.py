@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 
 from projects import blockers as services
 from projects.choices import BlockerAction, BlockerKind, BlockerState
-from projects.models import Blocker, BlockerEvidence
+from projects.models import Blocker, BlockerEvidence, Project
+from tracker.models import KeyTask
 
 from .conftest import TODAY
 
@@ -278,3 +279,36 @@ def test_age_counts_days_since_raised(raised):
     assert services.age_in_days(
         raised, today=raised.raised_at.date() + datetime.timedelta(days=5)
     ) in (4, 5, 6)
+
+
+def test_escalating_is_offered_only_once_a_coordinator_is_assigned(
+    raised, coordinating, supervisor_user
+):
+    raised_too = services.raise_blocker(
+        by=supervisor_user, project=raised.project, title="再一个", description="说明", kind="other"
+    )
+    assert BlockerAction.ESCALATE not in services.allowed_actions(supervisor_user, raised_too)
+    assert BlockerAction.ESCALATE in services.allowed_actions(supervisor_user, coordinating)
+    with pytest.raises(ValidationError):
+        services.escalate_blocker(raised_too, by=supervisor_user, note="直接上报")
+
+
+def test_nothing_blocks_a_dropped_project_or_an_ended_task(project, task, supervisor_user):
+    from projects.choices import Stage
+    from tracker.choices import TaskState
+
+    Project.objects.filter(pk=project.pk).update(stage=Stage.DROPPED)
+    project.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.raise_blocker(
+            by=supervisor_user, project=project, title="x", description="y", kind="land"
+        )
+    assert "project" in error.value.message_dict
+    KeyTask.objects.filter(pk=task.pk).update(state=TaskState.CANCELLED, status="cancelled")
+    task.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.raise_blocker(
+            by=supervisor_user, task=task, title="x", description="y", kind="land"
+        )
+    assert "task" in error.value.message_dict
+    assert not Blocker.objects.exists()
