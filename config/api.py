@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from notifications.api.views import DepartmentReportingView, MissingReportsView
+from projects.api.blocker_stats import BlockerStatsView
+from projects.api.blockers import BlockerViewSet
 from projects.api.stats import ProjectStatsView
 from projects.api.views import IndustryChainViewSet, ProjectViewSet
 from regions.api.views import CounterpartPairingViewSet, DivisionViewSet, ParkViewSet
@@ -20,10 +22,12 @@ router.register("industry-chains", IndustryChainViewSet)
 router.register("projects", ProjectViewSet)
 router.register("work-points", WorkPointViewSet)
 router.register("tasks", KeyTaskViewSet)
+router.register("blockers", BlockerViewSet)
 
 urlpatterns = [
     path("v1/stats/projects/", ProjectStatsView.as_view(), name="stats-projects"),
     path("v1/stats/tasks/", TaskStatsView.as_view(), name="stats-tasks"),
+    path("v1/stats/blockers/", BlockerStatsView.as_view(), name="stats-blockers"),
     path("v1/reporting/missing/", MissingReportsView.as_view(), name="reporting-missing"),
     path(
         "v1/reporting/departments/",

@@ -360,6 +360,8 @@ TRACKER_MONTHLY_CUTOFF = env.str("TRACKER_MONTHLY_CUTOFF", default="25 23:59")
 TRACKER_RECEIPT_WORKING_DAYS = env.int("TRACKER_RECEIPT_WORKING_DAYS", default=2)
 # Evidence files: at most this size each; the types are checked on content (core/evidence.py).
 TRACKER_EVIDENCE_MAX_BYTES = env.int("TRACKER_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+# Photos larger than this on their long edge are stored resized (core/evidence_images.py); 0: never.
+TRACKER_EVIDENCE_IMAGE_MAX_PX = env.int("TRACKER_EVIDENCE_IMAGE_MAX_PX", default=2048)
 
 # Celery: Redis when REDIS_URL is set; otherwise Kombu's filesystem transport,
 # which lets a worker and beat on one laptop talk through folders under var/.
@@ -411,6 +413,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 TRACKER_DEADLINE_SOURCES = [
     "tracker.deadline_source.KeyTaskDeadlines",
     "projects.deadlines.MilestoneDeadlines",
+    # Problems (困难问题) owed by their coordinating department by their deadline.
+    "projects.blocker_deadlines.BlockerDeadlines",
+]
+# The weekly digests list the open problems by age from these, each a
+# notifications.sources.ProblemSource.
+TRACKER_OPEN_PROBLEM_SOURCES = [
+    "projects.blocker_deadlines.OpenBlockers",
 ]
 # ... and the reports owed on a schedule (按期填报) from these, each a
 # notifications.sources.ReportingSource.
@@ -482,6 +491,9 @@ SPECTACULAR_SETTINGS = {
         "TaskStateEnum": "tracker.choices.TaskState",
         "LoopActionEnum": "tracker.choices.LoopAction",
         "AudienceEnum": "tracker.choices.Audience",
+        "BlockerKindEnum": "projects.choices.BlockerKind",
+        "BlockerStateEnum": "projects.choices.BlockerState",
+        "BlockerActionEnum": "projects.choices.BlockerAction",
     },
 }
 

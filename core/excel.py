@@ -239,4 +239,9 @@ class LedgerXLSX(XLSX):
         return read_ledger(in_stream)
 
     def export_data(self, dataset, **kwargs):
-        return xlsx_bytes(dataset.headers or [], dataset, title=dataset.title)
+        # A resource may add sheets after the ledger (``dataset.more_sheets``: title,
+        # headers, rows each); an import reads the first sheet only (core.uploads).
+        more_sheets = getattr(dataset, "more_sheets", ())
+        return xlsx_bytes(
+            dataset.headers or [], dataset, title=dataset.title, more_sheets=more_sheets
+        )

@@ -95,11 +95,10 @@ def column_widths(headers, rows):
     return [min(width, MAX_COLUMN_WIDTH) for width in widths]
 
 
-def xlsx_bytes(headers, rows, title=None):
-    """An .xlsx workbook of one sheet: bold frozen headers, then the rows, text kept text."""
+def write_sheet(book, title, headers, rows):
+    """A sheet of bold frozen headers, then the rows, text kept text."""
     rows = [list(row) for row in rows]
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=INVALID_TITLE.sub("-", title or "")[:31] or "Sheet1")
+    sheet = book.create_sheet(title=INVALID_TITLE.sub("-", title or "")[:31] or None)
     # Width and frozen header must be set before the first row is written (write-only mode).
     for index, width in enumerate(column_widths(headers, rows), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -108,6 +107,15 @@ def xlsx_bytes(headers, rows, title=None):
         sheet.append([xlsx_cell(sheet, header, bold=True) for header in headers])
     for row in rows:
         sheet.append([xlsx_cell(sheet, value) for value in row])
+
+
+def xlsx_bytes(headers, rows, title=None, more_sheets=()):
+    """An .xlsx workbook: one sheet of ``headers`` and ``rows`` (bold frozen headers, text
+    kept text), then a sheet for each (title, headers, rows) of ``more_sheets``."""
+    book = Workbook(write_only=True)
+    write_sheet(book, title or "Sheet1", headers, rows)
+    for more_title, more_headers, more_rows in more_sheets:
+        write_sheet(book, more_title, more_headers, more_rows)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

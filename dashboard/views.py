@@ -30,6 +30,10 @@ def labels():
         "awaitingReceipt": _("Awaiting receipt"),
         "missingReports": _("Reports missing"),
         "overdueReceipts": _("Receipt overdue"),
+        "blockersOverdue": _("Past the deadline"),
+        "blockersOnTime": _("Within the deadline or none set"),
+        "awaitingCoordinator": _("Awaiting a coordinator"),
+        "daysOpen": _("%(days)s days"),
         "stages": {stage.value: str(stage.label) for stage in Stage},
     }
 
@@ -49,6 +53,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 "admin": {
                     "projects": reverse("admin:projects_project_changelist"),
                     "tasks": reverse("admin:tracker_keytask_changelist"),
+                    # The problem register's list (projects.admin_blockers); its filter
+                    # parameters (unsolved, kind__exact, coordinating_department__id__exact)
+                    # are a contract with that page.
+                    "blockers": reverse("admin:app_list", args=["projects"]) + "blocker/",
                 },
             },
         )

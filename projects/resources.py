@@ -3,6 +3,8 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
 from core.excel import (
@@ -16,9 +18,9 @@ from core.excel import (
 from regions.models import Division, Park
 from tracker.models import Department
 
-from .choices import BaseFunction, IndustryChainGroup, Stage
+from .choices import BaseFunction, BlockerKind, BlockerState, IndustryChainGroup, Stage
 from .ledger import LEDGER_FIELDS
-from .models import IndustryChain, Project
+from .models import Blocker, IndustryChain, Project
 from .services import save_project
 
 
@@ -121,3 +123,49 @@ class ProjectResource(LedgerResource):
 
     def save_with_service(self, instance, by):
         save_project(instance, by=by)
+
+    def after_export(self, queryset, dataset, **kwargs):
+        # A second sheet, after the ledger (which alone is read back on import): the
+        # unsolved problems of the projects exported. core.excel.LedgerXLSX writes it.
+        dataset.more_sheets = [open_blockers_sheet(queryset)]
+        super().after_export(queryset, dataset, **kwargs)
+
+
+# The sheet of unsolved problems (未解决困难问题): (column, value of a problem), in order.
+BLOCKER_COLUMNS = (
+    ("code", lambda b, today: b.project.code),
+    ("project", lambda b, today: b.project.name),
+    ("title", lambda b, today: b.title),
+    ("kind", lambda b, today: str(BlockerKind(b.kind).label)),
+    ("raising_department", lambda b, today: b.raising_department.short_name),
+    ("coordinating_department", lambda b, today: department_name(b.coordinating_department)),
+    ("deadline", lambda b, today: b.deadline.isoformat() if b.deadline else ""),
+    ("state", lambda b, today: str(BlockerState(b.state).label)),
+    ("days_open", lambda b, today: (today - timezone.localtime(b.raised_at).date()).days),
+)
+
+
+def department_name(department):
+    return department.short_name if department is not None else ""
+
+
+def blocker_header(name):
+    if name == "code":
+        return str(Project._meta.get_field("code").verbose_name)
+    if name == "days_open":
+        return _("days open")
+    return str(Blocker._meta.get_field(name).verbose_name)
+
+
+def open_blockers_sheet(projects, today=None):
+    """(title, headers, rows) of the unsolved problems of ``projects``, oldest first."""
+    today = today or timezone.localdate()
+    blockers = (
+        Blocker.objects.unsolved()
+        .filter(project__in=projects.order_by().values("pk"))
+        .select_related("project", "raising_department", "coordinating_department")
+        .order_by("raised_at", "pk")
+    )
+    rows = [[value(blocker, today) for _name, value in BLOCKER_COLUMNS] for blocker in blockers]
+    headers = [blocker_header(name) for name, _value in BLOCKER_COLUMNS]
+    return _("Unsolved problems"), headers, rows

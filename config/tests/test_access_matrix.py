@@ -34,6 +34,7 @@ ADMIN_KINDS = {
     "export": "export",
     "password_change": "password",  # auth's user admin: a user's password
     "loop": "loop",  # a key task's supervision step: test_loop_steps below
+    "step": "loop",  # a problem's step (projects.blocker): test_blocker_steps below
 }
 # Admin-site pages that belong to no model, and what each is.
 SITE_PAGES = {
@@ -53,6 +54,9 @@ SITE_PAGES = {
 # the dispatch log is written by the mailer, axes' logs by the login machinery.
 RECORDS = {"tracker.taskupdate", "projects.projectupdate", "notifications.dispatch"}
 OWNED = {"projects.project", "tracker.keytask"}
+# Owned, but every page is read-only: each change is a step with its own page (a POST to
+# the change or delete page is refused for everyone; the add page raises a problem).
+STEP_ONLY = {"projects.blocker"}
 # The apps whose tables a user could change through a page (their history tables too).
 WATCHED_APPS = {
     "workdays",
@@ -116,6 +120,7 @@ def world(db, make_official, department, other_department, project, task, work_p
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
     from notifications.models import Dispatch
+    from projects.blockers import raise_blocker
     from projects.models import IndustryChain, Project
     from projects.services import record_project_update
     from regions.models import CounterpartPairing, Park
@@ -164,13 +169,27 @@ def world(db, make_official, department, other_department, project, task, work_p
     PeriodicTask.objects.get_or_create(
         name="matrix-test", defaults={"task": "tracker.tasks.send_digests", "crontab": crontab}
     )
+    problems = {
+        relation: raise_blocker(
+            by=None, project=owned, title="用地未交付", description="…", kind="land"
+        )
+        for relation, owned in (("own", project), ("other", other_project))
+    }
     return {
         "official": official,
         "supervisor": supervisor,
         "department": department,
         "other_department": other_department,
-        "own": {"projects.project": project, "tracker.keytask": task},
-        "other": {"projects.project": other_project, "tracker.keytask": other_task},
+        "own": {
+            "projects.project": project,
+            "tracker.keytask": task,
+            "projects.blocker": problems["own"],
+        },
+        "other": {
+            "projects.project": other_project,
+            "tracker.keytask": other_task,
+            "projects.blocker": problems["other"],
+        },
     }
 
 
@@ -199,7 +218,7 @@ def changed_tables(before, after):
 def targets(model, world):
     """(relation, object) pairs to try an object URL on: own and other department's."""
     label = model._meta.label_lower
-    if label in OWNED:
+    if label in OWNED | STEP_ONLY:
         return [("own", world["own"][label]), ("other", world["other"][label])]
     if label == "projects.projectupdate":
         return [
@@ -349,6 +368,8 @@ def expected_post(kind, label, role, relation):
         return "inert"  # reading pages; a list POST without a valid action does nothing
     if label == "notifications.dispatch" and is_supervisor and kind == "change":
         return "inert"  # every field of a logged email is read-only
+    if label in STEP_ONLY:
+        return "inert" if kind == "add" else "refused"
     if label in RECORDS or model_is_library_log(label):
         return "refused"
     if label in OWNED:
@@ -448,6 +469,10 @@ API_READ_ONLY = {
 }
 
 
+# Never edited over the API either: a problem changes by its steps (test_api_blocker_steps).
+API_STEP_ONLY = {"blocker"}
+
+
 def api_patterns():
     found = []
     for route, pattern in walk(get_resolver().url_patterns):
@@ -465,6 +490,7 @@ def classify_api(route, pattern):
         "api-root",
         "stats-projects",
         "stats-tasks",
+        "stats-blockers",
         "reporting-missing",
         "reporting-departments",
     ):
@@ -479,6 +505,9 @@ def classify_api(route, pattern):
     # The supervision loop's steps (POST only): test_api_loop_steps below.
     if re.fullmatch(r"keytask-(receive|request-completion|close|return|cancel)", name):
         return "step", "keytask"
+    # A problem's steps (POST only): test_api_blocker_steps below.
+    if re.fullmatch(r"blocker-(assign|note|escalate|solve|withdraw)", name):
+        return "blocker-step", "blocker"
     return None, None
 
 
@@ -488,7 +517,7 @@ def test_every_api_route_is_classified():
 
 
 def api_models():
-    from projects.models import IndustryChain, Project
+    from projects.models import Blocker, IndustryChain, Project
     from regions.models import CounterpartPairing, Division, Park
     from tracker.models import Department, KeyTask, WorkPoint
 
@@ -501,13 +530,14 @@ def api_models():
         "project": Project,
         "workpoint": WorkPoint,
         "keytask": KeyTask,
+        "blocker": Blocker,
     }
 
 
 def api_targets(basename, world):
     model = api_models()[basename]
     label = model._meta.label_lower
-    if label in OWNED:
+    if label in OWNED | STEP_ONLY:
         return [("own", world["own"][label]), ("other", world["other"][label])]
     return [("reference", model.objects.order_by("pk").first())]
 
@@ -535,13 +565,13 @@ def test_api_matrix(world, role):
     failures = []
     for route, pattern in api_patterns():
         kind, basename = classify_api(route, pattern)
-        if kind in ("public", "step"):
+        if kind in ("public", "step", "blocker-step"):
             continue
         objects = [(None, None)] if kind in ("read", "list") else api_targets(basename, world)
         for relation, obj in objects:
             url = api_url(pattern, obj) if kind != "read" else reverse(pattern.name)
             if pattern.name.startswith("stats-"):
-                url += "?group_by=month"
+                url += "?group_by=" + ("kind" if pattern.name == "stats-blockers" else "month")
             tag = f"{role} {relation or ''} {url}"
             response = client.get(url)
             expected = 401 if role == "anonymous" else 200
@@ -573,7 +603,7 @@ def check_api_writes(client, role, kind, basename, relation, url, world):
         elif role == "anonymous":
             if status != 401 or changed:
                 failures.append(f"{tag}: {status}, changed {changed}; expected 401")
-        elif read_only:
+        elif read_only or (basename in API_STEP_ONLY and kind == "detail"):
             if status not in (403, 405) or changed:
                 failures.append(f"{tag}: {status}, changed {changed}; expected 405")
         elif role == "official" and relation == "other":
@@ -658,6 +688,38 @@ def test_loop_steps(client, world, role, relation, step, expected):
         assert response.status_code == 302 and KeyTask.objects.get(pk=task.pk).state == "received"
 
 
+# (role, whose problem, step) -> what a POST of the step page does: the steps' table on
+# the data path (projects.blockers) decides, the page only asks it.
+BLOCKER_STEP_CASES = [
+    ("anonymous", "own", "note", "login"),
+    ("official", "other", "note", "refused"),  # not involved in the other department's
+    ("official", "own", "assign", "refused"),  # the office assigns
+    ("official", "own", "withdraw", "refused"),
+    ("official", "own", "note", "applied"),
+    ("supervisor", "other", "withdraw", "applied"),
+    ("official", "own", "no-such-step", "missing"),
+]
+
+
+@pytest.mark.parametrize(("role", "relation", "step", "expected"), BLOCKER_STEP_CASES)
+def test_blocker_steps(client, world, role, relation, step, expected):
+    problem = world[relation]["projects.blocker"]
+    if role != "anonymous":
+        client.force_login(world[role])
+    url = reverse("admin:projects_blocker_step", args=[problem.pk, step])
+    before = snapshot()
+    response = client.post(url, {"note": "<script>alert(1)</script>"})
+    changed = changed_tables(before, snapshot())
+    if expected == "login":
+        assert login_redirect(response) and not changed
+    elif expected == "refused":
+        assert response.status_code == 403 and not changed
+    elif expected == "missing":
+        assert response.status_code == 404 and not changed
+    else:
+        assert response.status_code == 302 and problem.steps.count() == 2
+
+
 def wrong_step_answer(role, relation, status, changed):
     """Anything but: 401 untouched for anonymous callers, 403 untouched for another
     department's official, and no change with a refusal; never a 500."""
@@ -670,21 +732,24 @@ def wrong_step_answer(role, relation, status, changed):
     return status >= 400 and bool(changed)
 
 
+@pytest.mark.parametrize("kind, model", [("step", "keytask"), ("blocker-step", "blocker")])
 @pytest.mark.parametrize("role", ["anonymous", "official", "supervisor"])
-def test_api_loop_steps(world, role):
-    """Every step of the loop over the API: nobody takes one on another department's task,
+def test_api_steps(world, role, kind, model):
+    """Every step over the API, of a key task's loop and of a problem: nobody takes one on
+    another department's task or on a problem that does not involve their department,
     anonymous callers none, and no step answers 500."""
     from rest_framework.test import APIClient
 
     client = APIClient()
     if role != "anonymous":
         client.force_authenticate(world[role])
-    failures = []
+    failures, routes = [], 0
     for route, pattern in api_patterns():
-        if classify_api(route, pattern)[0] != "step":
+        if classify_api(route, pattern)[0] != kind:
             continue
-        for relation, task in api_targets("keytask", world):
-            url = api_url(pattern, task)
+        routes += 1
+        for relation, target in api_targets(model, world):
+            url = api_url(pattern, target)
             before = snapshot()
             response = client.post(url, {"note": "<b>x</b>"}, format="json")
             changed = changed_tables(before, snapshot())
@@ -693,4 +758,4 @@ def test_api_loop_steps(world, role):
                 failures.append(tag)
             if client.get(url).status_code not in (401, 405):
                 failures.append(f"{role} GET {url}: a step is POST only")
-    assert not failures, "\n".join(failures)
+    assert routes >= 5 and not failures, "\n".join(failures)

@@ -2,17 +2,15 @@
 and, in headless Chromium, showing exactly what the stats API says."""
 
 import hashlib
-import os
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
 from rest_framework.test import APIClient
 
-from config.tests.browser import CHROMIUM, CHROMIUM_FLAGS, serial_live_server
+from config.tests.browser import CHROMIUM, chromium, serial_live_server
 from fixtures import demo
 
 ECHARTS = Path(__file__).resolve().parents[1] / "static" / "dashboard" / "vendor" / "echarts-6.1.0"
@@ -68,16 +66,9 @@ def live_url(transactional_db):
 def browser(live_url):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
-        connections.close_all()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with chromium() as launched:
+        yield launched
 
 
 def stats(user, path, **params):

@@ -1,11 +1,12 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from core.rest.fields import FILTER_OVERRIDES, IntegerFilter, StrictBooleanFilter
+from core.rest.fields import FILTER_OVERRIDES, IntegerFilter, IsoDateFilter, StrictBooleanFilter
 
+from ..choices import UNSOLVED_STATES, BlockerKind, BlockerState
 from ..ledger import FILTER_FIELDS
-from ..models import Project
+from ..models import Blocker, Project
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -18,6 +19,9 @@ class ProjectFilter(django_filters.FilterSet):
     )
     milestone_overdue = StrictBooleanFilter(
         method="filter_milestone_overdue", label="Next milestone past its planned date"
+    )
+    has_open_blockers = StrictBooleanFilter(
+        method="filter_has_open_blockers", label="Has unsolved problems (困难问题)"
     )
 
     class Meta:
@@ -39,3 +43,46 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_milestone_overdue(self, queryset, name, value):
         overdue = queryset.milestone_overdue(timezone.localdate())
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+    def filter_has_open_blockers(self, queryset, name, value):
+        if value is None:
+            return queryset
+        unsolved = Blocker.objects.filter(project=OuterRef("pk"), state__in=UNSOLVED_STATES)
+        return queryset.filter(Exists(unsolved) if value else ~Exists(unsolved))
+
+
+class StateInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
+    """Several states, comma-separated (``?state=open,coordinating``): a parameter is
+    given once in this API (core.rest.viewsets.CleanQueryMixin)."""
+
+
+class BlockerFilter(django_filters.FilterSet):
+    """The problems' filters, for the list and the statistics alike."""
+
+    state = StateInFilter(
+        choices=BlockerState.choices, label="States, comma-separated (open,coordinating)"
+    )
+    kind = django_filters.ChoiceFilter(choices=BlockerKind.choices)
+    unsolved = StrictBooleanFilter(
+        method="filter_unsolved", label="Not yet solved (open, coordinating or escalated)"
+    )
+    overdue = StrictBooleanFilter(method="filter_overdue", label="Unsolved and past deadline")
+    deadline_after = IsoDateFilter(field_name="deadline", lookup_expr="gte")
+    deadline_before = IsoDateFilter(field_name="deadline", lookup_expr="lte")
+
+    class Meta:
+        model = Blocker
+        fields = ["project", "task", "raising_department", "coordinating_department"]
+        filter_overrides = FILTER_OVERRIDES
+
+    def filter_unsolved(self, queryset, name, value):
+        if value is None:
+            return queryset
+        unsolved = Q(state__in=UNSOLVED_STATES)
+        return queryset.filter(unsolved if value else ~unsolved)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Q(state__in=UNSOLVED_STATES, deadline__lt=timezone.localdate())
+        return queryset.filter(overdue if value else ~overdue)

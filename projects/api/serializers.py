@@ -72,6 +72,9 @@ class ProjectSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
     )
     stage_label = LabelField("stage")
     next_milestone = serializers.SerializerMethodField()
+    open_blockers = serializers.SerializerMethodField(
+        help_text="Unsolved problems (困难问题) on the project."
+    )
     updates = ProjectUpdateSerializer(many=True, read_only=True)
 
     class Meta:
@@ -80,6 +83,7 @@ class ProjectSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
             "id",
             *(name for field in LEDGER_FIELDS for name in (field, *COMPANIONS.get(field, ()))),
             "next_milestone",
+            "open_blockers",
             "updates",
         ]
         one_line_fields = ["code", "name", "investor"]
@@ -114,6 +118,13 @@ class ProjectSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
             return None
         label, date = milestone
         return {"label": str(label), "date": date.isoformat(), "light": str(light_for(date))}
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_open_blockers(self, project):
+        # Annotated by the viewset's queryset (one subquery, no query per row); a project
+        # just written is counted afresh.
+        count = getattr(project, "open_blockers", None)
+        return project.blockers.unsolved().count() if count is None else count
 
 
 class ProjectStatusSerializer(serializers.Serializer):

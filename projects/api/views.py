@@ -1,10 +1,11 @@
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 
 from core.rest.reports import reports_action
 from tracker.api.viewsets import DepartmentOwnedViewSet, TrackerReadOnlyViewSet
 
 from .. import services
-from ..models import IndustryChain, Project, ProjectUpdate
+from ..models import Blocker, IndustryChain, Project, ProjectUpdate
 from .filters import ProjectFilter
 from .serializers import (
     IndustryChainSerializer,
@@ -23,6 +24,20 @@ class IndustryChainViewSet(TrackerReadOnlyViewSet):
     filterset_fields = ["group"]
     search_fields = ["name", "name_en"]
     ordering_fields = ["name", "group"]
+
+
+def with_open_blockers(queryset):
+    """Each project's unsolved problems, counted in a correlated subquery (evaluated for
+    the page's rows only, as ``with_last_report``)."""
+    unsolved = (
+        Blocker.objects.unsolved()
+        .filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return queryset.annotate(open_blockers=Coalesce(Subquery(unsolved), 0))
 
 
 class ProjectViewSet(DepartmentOwnedViewSet):
@@ -45,7 +60,7 @@ class ProjectViewSet(DepartmentOwnedViewSet):
     owner_field = "responsible_department"
 
     def get_queryset(self):
-        queryset = super().get_queryset()
+        queryset = with_open_blockers(super().get_queryset())
         if self.action == "list":
             return queryset.with_last_report()
         return queryset.prefetch_related(

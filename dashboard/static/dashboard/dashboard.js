@@ -308,6 +308,68 @@
     });
   }
 
+  // Unsolved problems (困难问题), city-wide: per kind and per coordinating department,
+  // past the deadline in red, the groups that waited longest on top; each bar opens the
+  // problem register in the admin, filtered the same way.
+  function blockerBars(id, stats, filterFor) {
+    const shown = stats.groups.slice().reverse(); // oldest first from the API: on top
+    const label = (g) => (g.key === null && stats.group_by !== "kind" ? L.awaitingCoordinator : g.label);
+    const series = [
+      [L.blockersOverdue, COLORS.red, (g) => g.overdue],
+      [L.blockersOnTime, COLORS.blue, (g) => g.blockers - g.overdue],
+    ].map(([name, color, value]) => ({
+      name: name,
+      type: "bar",
+      stack: "blockers",
+      barMaxWidth: 22,
+      itemStyle: { color: color },
+      data: shown.map((g) => ({ value: value(g), key: g.key })),
+    }));
+    show(
+      id,
+      {
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        legend: { textStyle: { color: COLORS.text }, top: 0 },
+        grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
+        xAxis: Object.assign({ type: "value", minInterval: 1 }, axisStyle),
+        yAxis: Object.assign({ type: "category", data: shown.map(label) }, axisStyle),
+        series: series,
+      },
+      shown.length === 0,
+    );
+    chart(id).off("click");
+    chart(id).on("click", (event) => {
+      if (event.data && event.data.key !== null) {
+        window.location.href = adminLink("blockers", Object.assign({ unsolved: "yes" }, filterFor(event.data.key)));
+      }
+    });
+  }
+
+  function oldestBlockers(page) {
+    const body = document.getElementById("blockers");
+    body.replaceChildren();
+    if (page.results.length === 0) {
+      const cell = body.insertRow().insertCell();
+      cell.colSpan = 5;
+      cell.className = "empty";
+      cell.textContent = L.noData;
+      return;
+    }
+    page.results.forEach((problem) => {
+      const row = body.insertRow();
+      const link = document.createElement("a");
+      link.href = C.admin.blockers + problem.id + "/change/";
+      link.textContent = problem.title;
+      row.insertCell().append(link);
+      row.insertCell().textContent = problem.project_name || problem.task_title || "";
+      row.insertCell().textContent = problem.kind_label;
+      row.insertCell().textContent = problem.coordinating_department_name || L.awaitingCoordinator;
+      const age = row.insertCell();
+      age.className = "light " + (problem.is_overdue ? "red" : "green");
+      age.textContent = format(L.daysOpen, { days: problem.days_open });
+    });
+  }
+
   function deadlines(page) {
     const body = document.getElementById("deadlines");
     body.replaceChildren();
@@ -368,9 +430,13 @@
         api("stats/tasks/", taskQuery(f, { group_by: "department" })),
         api("tasks/", taskQuery(f, { open: "true", ordering: "deadline", page_size: 10 })),
         api("reporting/departments/", {}),
+        api("stats/blockers/", { group_by: "kind" }),
+        api("stats/blockers/", { group_by: "coordinating_department" }),
+        api("blockers/", { unsolved: "true", ordering: "raised_at", page_size: 10 }),
       ]);
       if (mine !== generation) return;
       const [stage, origin, county, chain, monthly, tasks, next, loop] = answers;
+      const [blockerKinds, blockerDepartments, oldest] = answers.slice(8);
       document.getElementById("error").hidden = true;
       headline(stage.total, tasks.total);
       pipeline(stage);
@@ -387,6 +453,11 @@
       departments(tasks);
       supervision(loop);
       deadlines(next);
+      blockerBars("chart-blocker-kinds", blockerKinds, (key) => ({ kind__exact: key }));
+      blockerBars("chart-blocker-departments", blockerDepartments, (key) => ({
+        coordinating_department__id__exact: key,
+      }));
+      oldestBlockers(oldest);
       document.body.dataset.empty = stage.total.projects === 0 && tasks.total.tasks === 0 ? "true" : "false";
       document.body.dataset.state = "ready";
     } catch (error) {
