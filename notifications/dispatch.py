@@ -33,6 +33,8 @@ BACKOFF_MINUTES = [1, 5, 15, 60, 180, 360]
 # rather than sent on top of the next. A rung of the escalation ladder is told once, on
 # whatever day its item reaches it; its period is the item's deadline, so its days count
 # from the day it was planned for (``Dispatch.worth_until``, set when it is queued).
+# A notice (a problem handed to a department) is told once, whenever its step happened,
+# and nothing later repeats it: it is worth sending for a week after the step.
 # A kind missing here is never out of date; notifications/tests/test_catch_up.py asks for it.
 WORTH_SENDING_DAYS = {
     Dispatch.Kind.REMINDER: 0,
@@ -40,6 +42,7 @@ WORTH_SENDING_DAYS = {
     Dispatch.Kind.ESCALATION: 0,
     Dispatch.Kind.HEADS_UP: 0,
     Dispatch.Kind.DIGEST: 6,
+    Dispatch.Kind.NOTICE: 7,
 }
 
 # Kinds no plan queues any more (the ladder replaced the heads-up); the log keeps naming

@@ -1,8 +1,9 @@
 """Rendering an email from its templates (subject, plain text and HTML, in Chinese) and
-queuing it in the dispatch log."""
+queuing it in the dispatch log; the link an email gives for an item."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from . import dispatch
@@ -10,6 +11,22 @@ from . import dispatch
 
 def absolute(path):
     return settings.SITE_BASE_URL.rstrip("/") + path
+
+
+def item_path(key, admin_path):
+    """Where an email's link for an item goes: ``/m/open/<key>/`` (URL name
+    ``mobile:open``), which opens the phone page on a phone and the admin page on a
+    desktop; the admin page itself when that URL does not exist or refuses the key."""
+    try:
+        return reverse("mobile:open", args=[key])
+    except NoReverseMatch:
+        return admin_path
+
+
+def item_url(item):
+    """The absolute link for ``item`` (anything with a ``key`` and an ``admin_path``: a
+    deadline item, an owed item, an open problem). The one place emails link items."""
+    return absolute(item_path(item.key, item.admin_path))
 
 
 def render_email(name, context):

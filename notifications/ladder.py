@@ -22,7 +22,7 @@ from tracker.choices import Audience
 from tracker.ladder import active_rungs, rung_reached, working_days_after_deadline
 
 from .dispatch import worth_until
-from .emails import absolute, queue_for
+from .emails import item_url, queue_for
 from .listing import Listing, department_lists
 from .models import Dispatch
 from .sources import open_items
@@ -49,7 +49,7 @@ def climb_links(climbs, today=None):
     return [
         {
             "item": climb.item,
-            "url": absolute(climb.item.admin_path),
+            "url": item_url(climb.item),
             "rung": climb.rung,
             "new": climb.new,
             "overdue": climb.offset,

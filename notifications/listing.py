@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from .emails import absolute
+from .emails import absolute, item_url
 from .sources import overdue_lists
 
 
@@ -44,7 +44,7 @@ def with_links(items, today):
     return [
         {
             "item": item,
-            "url": absolute(item.admin_path),
+            "url": item_url(item),
             "days_overdue": item.days_overdue(today),
             "days_left": -item.days_overdue(today),
         }

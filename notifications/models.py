@@ -26,6 +26,8 @@ class Dispatch(models.Model):
         # Retired: the ladder's first rung replaced it; old rows keep their name.
         HEADS_UP = "heads_up", _("Deadline heads-up (before the ladder)")
         DIGEST = "digest", _("Weekly digest")
+        # One-off: a department told of a step that concerns it (a problem handed to it).
+        NOTICE = "notice", _("Notice of a step")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -40,7 +42,8 @@ class Dispatch(models.Model):
     )
     recipient = models.EmailField(_("recipient"))
     period = models.DateField(
-        _("period"), help_text=_("The day, the week's Monday, or the deadline it is for.")
+        _("period"),
+        help_text=_("The day, the week's Monday, the deadline it is for, or the day of the step."),
     )
     # A rung's period is its item's deadline, not a day to send on: its last day worth
     # sending is counted from the day it was planned for (dispatch.WORTH_SENDING_DAYS).

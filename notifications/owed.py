@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.validators import FIRST_YEAR, LAST_YEAR
 
-from .emails import absolute
+from .emails import absolute, item_url
 from .listing import Listing
 from .sources import OWED_RECEIPT, missing_lists, missing_reports
 
@@ -23,7 +23,7 @@ def by_cutoff(item):
 
 
 def owed_links(items, today=None):
-    return [{"item": item, "url": absolute(item.admin_path)} for item in items]
+    return [{"item": item, "url": item_url(item)} for item in items]
 
 
 def owed_listing(limit=None):

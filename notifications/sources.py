@@ -3,7 +3,10 @@
 ``settings.TRACKER_DEADLINE_SOURCES`` names the sources by dotted path, the way Django
 names backends, so that notifications collects key tasks and project milestones without
 importing the apps that own them: each domain app implements ``DeadlineSource`` (tracker's
-key tasks in ``tracker.deadline_source``, projects' milestones in ``projects.deadlines``).
+key tasks in ``tracker.deadline_source``, projects' milestones in ``projects.deadlines``,
+problems in ``projects.blocker_deadlines``). The same way ``TRACKER_REPORTING_SOURCES``
+names what is reported on a schedule, and ``TRACKER_OPEN_PROBLEM_SOURCES`` the problems
+the weekly digests list by age.
 """
 
 import datetime
@@ -175,3 +178,67 @@ def missing_lists(department_id):
         (str(source.plural), source.missing_list_path(department_id))
         for source in reporting_sources()
     ]
+
+
+@dataclass(frozen=True)
+class OpenProblem:
+    """A problem still in a project's (or a key task's) way, for the weekly digests."""
+
+    key: str  # e.g. "blocker:5"
+    title: str
+    blocks: str  # what it blocks, for people: a project's or a key task's code and name
+    kind: str | Promise  # what kind of problem: land, energy, ...
+    state: str | Promise
+    coordinator: str  # the coordinating department's name; "" before one is named
+    deadline: datetime.date | None
+    opened_on: datetime.date  # the day it was raised
+    department_ids: frozenset  # the departments it involves (raising, coordinating, ...)
+    admin_path: str
+
+    def days_open(self, today):
+        return (today - self.opened_on).days
+
+
+@runtime_checkable
+class ProblemSource(Protocol):
+    """Problems that block the work (困难问题), open until solved or withdrawn:
+
+    - ``plural``: what its problems are, for people ("problems");
+    - ``open_problems()``: every open problem as an ``OpenProblem``, lazily, at a cost
+      that does not grow with their number in queries (the digests read them all);
+    - ``problem_list_path()``: the admin list of open problems (each reader sees there
+      what they may).
+    """
+
+    plural: str | Promise
+
+    def open_problems(self) -> Iterator[OpenProblem]: ...
+
+    def problem_list_path(self) -> str: ...
+
+
+@cache
+def problem_sources():
+    found = [import_string(path)() for path in settings.TRACKER_OPEN_PROBLEM_SOURCES]
+    for source in found:
+        if not isinstance(source, ProblemSource):
+            raise ImproperlyConfigured(
+                f"TRACKER_OPEN_PROBLEM_SOURCES: {type(source).__name__} is not a ProblemSource"
+            )
+    return found
+
+
+@receiver(setting_changed)
+def forget_problem_sources(*, setting, **kwargs):
+    if setting == "TRACKER_OPEN_PROBLEM_SOURCES":
+        problem_sources.cache_clear()
+
+
+def open_problems():
+    for source in problem_sources():
+        yield from source.open_problems()
+
+
+def problem_lists():
+    """[(what, admin path)] of the open problems, one list per source."""
+    return [(str(source.plural), source.problem_list_path()) for source in problem_sources()]

@@ -20,6 +20,7 @@ from .emails import queue_for, render_email
 from .listing import Listing, by_completion, by_deadline, department_lists
 from .models import Dispatch
 from .owed import Owed, collect_owed, defaulters, run_moment
+from .problems import Problems, problem_listing, problem_section
 from .recipients import department_addresses, departments, supervisor_addresses
 from .sources import completed_items, open_items
 
@@ -36,16 +37,22 @@ class Digest:
     due_soon: Listing = field(default_factory=lambda: Listing(by_deadline))
     completed: Listing = field(default_factory=lambda: Listing(by_completion))
     owed: Owed = field(default_factory=Owed)
+    problems: Listing = field(default_factory=problem_listing)  # open, oldest first
 
     def is_empty(self):
         return not (
-            self.overdue.total or self.due_soon.total or self.completed.total or self.owed.total
+            self.overdue.total
+            or self.due_soon.total
+            or self.completed.total
+            or self.owed.total
+            or self.problems.total
         )
 
 
-def collect_digests(today, moment=None, calendar=None):
+def collect_digests(today, moment=None, calendar=None, problems=None):
     """Each department's digest for the week of ``today``: {department_id: Digest}, with
-    what it owes at ``moment`` (default: the end of ``today``)."""
+    what it owes at ``moment`` (default: the end of ``today``) and the open problems it
+    raised, coordinates or supports (``problems``: a collected ``Problems``)."""
     horizon = today + datetime.timedelta(days=settings.TRACKER_DIGEST_HORIZON_DAYS)
     digests = defaultdict(Digest)
     for item in open_items(horizon):
@@ -58,6 +65,8 @@ def collect_digests(today, moment=None, calendar=None):
     moment = moment or run_moment(today, None)
     for department_id, owed in collect_owed(moment, calendar or workday_calendar()).items():
         digests[department_id].owed = owed
+    for department_id, listing in (problems or Problems().collect()).by_department.items():
+        digests[department_id].problems = listing
     return digests
 
 
@@ -68,6 +77,7 @@ def digest_context(department, digest, today, limit=None):
         "horizon_days": settings.TRACKER_DIGEST_HORIZON_DAYS,
         "lists": department_lists(department.pk),
         "owed": digest.owed.section(department.pk, limit),
+        "problems": problem_section(digest.problems, today, limit),
         **{name: getattr(digest, name).section(today, limit) for name in SECTIONS},
     }
 
@@ -97,12 +107,14 @@ def queue_department_digests(digests, today):
     return queued, sections
 
 
-def queue_city_digest(sections, today, digests):
+def queue_city_digest(sections, today, digests, problems=None):
     """The supervisors' digest: every department's section, most overdue first; the
-    departments that missed the last cut-off, most first; and a warning when next year's
-    official calendar is missing (from December on)."""
+    departments that missed the last cut-off, most first; the open problems, oldest
+    first; and a warning when next year's official calendar is missing (from December
+    on)."""
     warning = missing_year_warning(today)
-    if not sections and not warning and settings.TRACKER_DIGEST_SKIP_EMPTY:
+    everyone = problems.everyone if problems else problem_listing()
+    if not (sections or warning or everyone.total) and settings.TRACKER_DIGEST_SKIP_EMPTY:
         return []
     totals = {name: sum(section[name]["total"] for section in sections) for name in SECTIONS}
     by_department = {section["department"].pk: section["department"] for section in sections}
@@ -121,6 +133,7 @@ def queue_city_digest(sections, today, digests):
                 name: sum(row[name] for row in late) for name in ("reports", "receipts")
             },
             "calendar_warning": warning,
+            "problems": problem_section(everyone, today),
             "today": today,
             "horizon_days": settings.TRACKER_DIGEST_HORIZON_DAYS,
         },
@@ -137,9 +150,10 @@ def plan_weekly(today, now=None):
     calendar = workday_calendar()
     if not calendar.is_workday(today) or planned_this_week(today):
         return []
-    digests = collect_digests(today, run_moment(today, now), calendar)
+    problems = Problems().collect()
+    digests = collect_digests(today, run_moment(today, now), calendar, problems)
     queued, sections = queue_department_digests(digests, today)
-    return queued + queue_city_digest(sections, today, digests)
+    return queued + queue_city_digest(sections, today, digests, problems)
 
 
 def preview_digest(department, today):

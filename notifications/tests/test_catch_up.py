@@ -34,6 +34,7 @@ from notifications.dispatch import (
     due_rows,
 )
 from notifications.models import Dispatch
+from notifications.notices import tell_department
 from notifications.tests.world import make_task
 from notifications.weekly import plan_weekly
 from workdays.calendar import calendar as workday_calendar
@@ -77,6 +78,27 @@ SCENARIOS = {
         daily=False,
     ),
 }
+
+
+def tell_of_tasks_due(day, now=None):
+    """A step that tells a department of each task due by ``day``, once (a notice's key):
+    a stand-in for a problem handed to it on the day it falls due."""
+    from tracker.models import KeyTask
+
+    queued = []
+    for task in KeyTask.objects.filter(deadline__lte=day):
+        queued += tell_department(
+            task.lead_department_id,
+            key=f"catch-up:{task.pk}",
+            template="blocker_assigned",
+            context={"problem": {"title": task.code, "deadline": task.deadline}},
+            day=day,
+        )
+    return queued
+
+
+# One-off: told once, on the day of its step (M); a day missed is told the next day.
+SCENARIOS[Dispatch.Kind.NOTICE] = Scenario(tell_of_tasks_due, lambda m: m, DEPARTMENT, daily=False)
 
 MODES = ["beat down on M", "smtp down all of M", "worker killed mid-delivery on M"]
 

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 
 from notifications.models import Dispatch
+from notifications.tests.world import item_link
 from tracker.choices import ReportingCycle
 from tracker.models import KeyTask
 
@@ -137,4 +138,4 @@ def test_end_to_end_worker_process_redis_and_smtp(
     assert " ".join(str(message["Subject"]).split()) == "[逾期提醒] 市商务局:1 项逾期"
     body = message.get_body(("plain",)).get_content()
     assert task.title in body and "逾期 3 天" in body
-    assert f"/admin/tracker/keytask/{task.pk}/change/" in body
+    assert item_link(f"task:{task.pk}", f"/admin/tracker/keytask/{task.pk}/change/") in body

@@ -13,9 +13,10 @@ from django.core.management import call_command
 from notifications.dispatch import claim, deliver_due
 from notifications.models import Dispatch
 from notifications.services import send_digests, send_reminders
-from notifications.tests.world import make_task, subject, to
+from notifications.tests.world import item_link, make_task, subject, to
 from projects.choices import Stage
 from tracker.choices import TaskStatus
+from tracker.models import KeyTask
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reminders_only")]
 
@@ -47,7 +48,8 @@ def test_overdue_reminder_once_per_department_and_day_most_overdue_first(
     body = reminders[0].get_body(("plain",)).get_content()
     assert body.index("KT-B") < body.index("KT-A")  # most overdue first
     assert "KT-DONE" not in body and "KT-TODAY" not in body
-    assert "http://127.0.0.1:8000/admin/tracker/keytask/" in body
+    late = KeyTask.objects.get(code="KT-B").pk
+    assert item_link(f"task:{late}", f"/admin/tracker/keytask/{late}/change/") in body
     html = reminders[0].get_body(("html",)).get_content()
     assert "KT-B" in html and "viewport" in html
     # The same day again, or a retried task: nothing more.
@@ -67,7 +69,8 @@ def test_project_milestones_are_a_deadline_source(smtp_server, people, project):
     send_reminders(MONDAY)
     body = to(smtp_server.messages, "a@example.gov")[0].get_body(("plain",)).get_content()
     assert "DZ-2023-001" in body and "开工" in body
-    assert "/admin/projects/project/" in body
+    path = f"/admin/projects/project/{project.pk}/change/"
+    assert item_link(f"project-start:{project.pk}", path) in body
 
 
 def test_weekly_digest_contents_opt_out_and_empty_departments(
@@ -263,13 +266,26 @@ def test_tasks_keep_the_names_stored_in_the_schedules():
 
 
 def test_every_configured_source_implements_the_contract():
-    from notifications.sources import DeadlineSource, sources
+    from notifications.sources import DeadlineSource, ProblemSource, problem_sources, sources
 
     assert [type(source).__name__ for source in sources()] == [
         "KeyTaskDeadlines",
         "MilestoneDeadlines",
+        "BlockerDeadlines",
     ]
     assert all(isinstance(source, DeadlineSource) for source in sources())
+    assert [type(source).__name__ for source in problem_sources()] == ["OpenBlockers"]
+    assert all(isinstance(source, ProblemSource) for source in problem_sources())
+
+
+def test_a_source_that_breaks_the_contract_is_refused(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from notifications.sources import problem_sources
+
+    settings.TRACKER_OPEN_PROBLEM_SOURCES = ["notifications.tests.world.MailServer"]
+    with pytest.raises(ImproperlyConfigured, match="MailServer is not a ProblemSource"):
+        problem_sources()
 
 
 def test_a_resend_keeps_when_the_email_was_first_queued_and_leaves_one_being_sent(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from notifications.models import Dispatch
 from notifications.services import send_digests, send_reminders
-from notifications.tests.world import body, make_task, of_kind, subject, to
+from notifications.tests.world import body, item_link, make_task, of_kind, subject, to
 from tracker.choices import TaskStatus
 from tracker.models import KeyTask
 from tracker.services import record_task_update
@@ -77,7 +77,8 @@ def test_the_morning_reminder_lists_missing_reports_and_overdue_receipts(smtp_se
     for absent in ("KT-P", "KT-NEW", "KT-O"):
         assert absent not in text
     assert f"lead_department__id__exact={owing.pk}&reporting=missing" in text
-    assert "/admin/tracker/keytask/" in text
+    late = KeyTask.objects.get(code="KT-R1").pk
+    assert item_link(f"task:{late}", f"/admin/tracker/keytask/{late}/change/") in text
     html = reminder.get_body(("html",)).get_content()
     assert zh(RECEIPTS) in html and "KT-R2" in html
     assert owing.short_name in subject(reminder)

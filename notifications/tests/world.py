@@ -92,3 +92,12 @@ class MailServer:
     def unstall(self):
         self.stalling = False
         self.released.set()
+
+
+def item_link(key, admin_path):
+    """The link an email gives for an item under the site's URLs: its phone page
+    (``/m/open/<key>/``) once ``mobile:open`` exists, its admin page until then.
+    test_links.py asserts each shape under URLs of its own."""
+    from notifications.emails import absolute, item_path
+
+    return absolute(item_path(key, admin_path))
