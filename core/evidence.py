@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .evidence_images import downscale_image
 from .evidence_serving import serve_evidence, thumbnail_html
 from .evidence_types import (
     ImageProblem,
@@ -199,6 +200,9 @@ def validate_upload(uploaded_file):
         raise refused_type(name)
     if is_image_type(kind.content_type):
         check_image(name, uploaded_file, kind.content_type)
+        # A photo larger than needed is stored smaller (core.evidence_images): the checksum
+        # and size below are those of the bytes stored.
+        uploaded_file = downscale_image(uploaded_file, kind.content_type)
     sha256, size = digest(uploaded_file)
     check_size(name, size)
     return CheckedUpload(uploaded_file, name, kind.content_type, kind.extension, size, sha256)

@@ -1,8 +1,10 @@
 """Debian's Chromium for the browser tests, launched the way this workplace requires
 (never a browser that playwright downloads; no background connections)."""
 
+import os
 import shutil
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.servers.basehttp import WSGIServer
@@ -10,6 +12,7 @@ from django.db import connections
 from django.test.testcases import LiveServerThread
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -59,6 +62,32 @@ def serial_live_server():
         thread.terminate()
         for shared in override.values():
             shared.dec_thread_sharing()
+
+
+@contextmanager
+def chromium():
+    """Debian's Chromium, launched for a test and closed after it (screenshots go to
+    ARTIFACTS).
+
+    Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    still synchronous and safe. They ran on connections of that context, so they are closed
+    afterwards, or the test database could not be dropped.
+    """
+    from django.db import connections as database_connections
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+                database_connections.close_all()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 # Every Content-Security-Policy violation of a page (and its frames), kept in the page itself;

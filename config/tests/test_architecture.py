@@ -136,3 +136,15 @@ def test_functions_stay_short():
                 if length > MAX_FUNCTION_LINES:
                     long_functions.append(f"{relative}:{node.lineno} {node.name}: {length} lines")
     assert not long_functions
+
+
+def test_every_package_with_tests_is_in_the_test_command():
+    """`make test` (and CI) collects only the testpaths: a package left out would have tests
+    that never run (the dashboard's did not, until this check)."""
+    import tomllib
+
+    testpaths = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "pytest"
+    ]["ini_options"]["testpaths"]
+    with_tests = {path.parent.parent.name for path in ROOT.glob("*/tests/__init__.py")}
+    assert with_tests <= set(testpaths)

@@ -5,12 +5,10 @@ a screenshot of every page it visits under test-artifacts/browser/.
 """
 
 import datetime
-import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
 
 from fixtures import demo
 from projects.models import Project
@@ -18,15 +16,14 @@ from tracker.choices import TaskStatus
 from tracker.models import KeyTask
 
 from .browser import (
+    ARTIFACTS,
     CHROMIUM,
-    CHROMIUM_FLAGS,
     RECORD_CSP_VIOLATIONS,
+    chromium,
     csp_violations,
     inline_script_runs,
     serial_live_server,
 )
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -36,22 +33,10 @@ pytestmark = [
 
 @pytest.fixture
 def browser_page(live_server):
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM
-    # calls are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
         page.set_default_timeout(15000)
         yield page
-        browser.close()
-        # The test's queries ran while playwright's loop was active, on connections of
-        # their own context: close them, or the test database cannot be dropped.
-        connections.close_all()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def shot(page, name):
@@ -135,12 +120,7 @@ def serial_url(transactional_db):
 @pytest.fixture
 def csp_page(serial_url):
     """A page that records its Content-Security-Policy violations and console complaints."""
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
         context.add_init_script(RECORD_CSP_VIOLATIONS)
         page = context.new_page()
@@ -153,9 +133,6 @@ def csp_page(serial_url):
             ),
         )
         yield page
-        browser.close()
-        connections.close_all()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def test_every_page_runs_under_the_content_security_policy(serial_url, csp_page):

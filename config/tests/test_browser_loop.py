@@ -7,12 +7,10 @@ step, a screenshot saved (test-artifacts/browser/loop-*.png), and no page may br
 Content-Security-Policy.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
 from django.utils import translation
 from PIL import Image, ImageDraw
 
@@ -21,14 +19,13 @@ from tracker.choices import LoopAction, OfficialRole, TaskState, TaskStatus
 from tracker.models import KeyTask, Official
 
 from .browser import (
+    ARTIFACTS,
     CHROMIUM,
-    CHROMIUM_FLAGS,
     RECORD_CSP_VIOLATIONS,
+    chromium,
     csp_violations,
     serial_live_server,
 )
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -46,18 +43,8 @@ def server_url(transactional_db, evidence_storage):
 
 @pytest.fixture
 def browser(server_url):
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
-    # are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
-        connections.close_all()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 class Person:
