@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from core.health import healthz
-from projects.views import project_evidence, project_evidence_thumbnail
+from projects.views import (
+    blocker_evidence,
+    blocker_evidence_thumbnail,
+    project_evidence,
+    project_evidence_thumbnail,
+)
 from tracker.views import task_evidence, task_evidence_thumbnail
 
 admin.site.site_header = _("Investment-attraction project tracker")
@@ -29,6 +34,8 @@ urlpatterns = [
     re_path(r"^admin/tracker/dispatch/(?P<rest>.*)$", dispatch_log_moved),
     path("admin/", admin.site.urls),
     path("dashboard/", include("dashboard.urls")),
+    # My work (我的待办): the officials' phone page.
+    path("m/", include("mobile.urls")),
     # Evidence files: never a public media URL; the view applies the task's rules.
     path("files/projects/<int:pk>/", project_evidence, name="project_evidence"),
     path(
@@ -39,6 +46,12 @@ urlpatterns = [
     path("files/tasks/<int:pk>/", task_evidence, name="task_evidence"),
     path(
         "files/tasks/<int:pk>/thumbnail/", task_evidence_thumbnail, name="task_evidence_thumbnail"
+    ),
+    path("files/problems/<int:pk>/", blocker_evidence, name="blocker_evidence"),
+    path(
+        "files/problems/<int:pk>/thumbnail/",
+        blocker_evidence_thumbnail,
+        name="blocker_evidence_thumbnail",
     ),
     path("api/", include("config.api")),
     path("api-auth/", include("rest_framework.urls")),
