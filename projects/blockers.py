@@ -12,8 +12,6 @@ A refused step raises (PermissionDenied or ValidationError) and changes nothing,
 included. Every step is a ``BlockerStep``; a step's files are ``BlockerEvidence``.
 """
 
-from dataclasses import dataclass
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,26 +19,18 @@ from django.utils.translation import gettext as _
 
 from core.evidence import evidence_atomic, store_evidence
 from core.ownership import department_id_of, is_supervisor, owns
+from core.steps import NOTE_MAX_LENGTH, Step, step_text
 from tracker.choices import TaskState
 
 from . import blocker_notices as notify
 from .choices import UNSOLVED_STATES, BlockerAction, BlockerState, Stage
 from .models import Blocker, BlockerEvidence, BlockerStep
-
-NOTE_MAX_LENGTH = 2000
+from .models.blockers import DESCRIPTION_MAX_LENGTH
 
 INVOLVED = "involved"  # raising, coordinating or supporting department
 SUPERVISOR = "supervisor"
 
 UNSOLVED = frozenset(UNSOLVED_STATES)
-
-
-@dataclass(frozen=True)
-class Step:
-    sources: frozenset
-    target: str | None  # None: the state stays (a note, a re-assignment)
-    taken_by: str
-    needs_note: bool = False
 
 
 STEPS = {
@@ -102,17 +92,18 @@ def check_step(blocker, action, by):
 
 
 def clean_text(text, *, field, required, max_length=NOTE_MAX_LENGTH):
-    text = (text or "").strip()
-    if required and not text:
-        raise ValidationError({field: _("Please write a short note.")})
-    if len(text) > max_length:
-        raise ValidationError(
-            {
-                field: _("Keep the note under %(count)d characters; attach files for more.")
-                % {"count": max_length}
-            }
-        )
-    return text
+    return step_text(
+        text,
+        field=field,
+        required=required,
+        missing=_("Please write a short note."),
+        max_length=max_length,
+    )
+
+
+def step_note(action, note):
+    """The note of ``action``, required when the table says so."""
+    return clean_text(note, field="note", required=STEPS[action].needs_note)
 
 
 def locked(blocker):
@@ -172,7 +163,9 @@ def raise_blocker(*, by, title, description, kind, project=None, task=None, file
         project=project,
         task=task,
         title=(title or "").strip(),
-        description=clean_text(description, field="description", required=True, max_length=4000),
+        description=clean_text(
+            description, field="description", required=True, max_length=DESCRIPTION_MAX_LENGTH
+        ),
         kind=kind,
         raising_department=department,
         raised_by=by,
@@ -217,7 +210,7 @@ def assign_blocker(
     supporting = list(supporting_departments)
     today = today or timezone.localdate()
     check_assignment(blocker, coordinating_department, supporting, deadline, today)
-    note = clean_text(note, field="note", required=False)
+    note = step_note(BlockerAction.ASSIGN, note)
     target = BlockerState.COORDINATING if blocker.state == BlockerState.OPEN else None
     step = record_step(blocker, BlockerAction.ASSIGN, by=by, note=note, to_state=target)
     blocker.coordinating_department = coordinating_department
@@ -234,7 +227,7 @@ def add_note(blocker, *, by, note, files=()):
     """进展: a department the problem involves (or the office) records what was done."""
     blocker = locked(blocker)
     check_step(blocker, BlockerAction.NOTE, by)
-    note = clean_text(note, field="note", required=True)
+    note = step_note(BlockerAction.NOTE, note)
     return record_step(blocker, BlockerAction.NOTE, by=by, note=note, files=files)
 
 
@@ -244,7 +237,7 @@ def escalate_blocker(blocker, *, by, note):
     leadership's meeting; the deadline and coordinator stay as they were."""
     blocker = locked(blocker)
     check_step(blocker, BlockerAction.ESCALATE, by)
-    note = clean_text(note, field="note", required=True)
+    note = step_note(BlockerAction.ESCALATE, note)
     record_step(
         blocker,
         BlockerAction.ESCALATE,
@@ -260,7 +253,9 @@ def solve_blocker(blocker, *, by, resolution, files=(), today=None):
     """办结: the office records how the problem was solved, with evidence files."""
     blocker = locked(blocker)
     check_step(blocker, BlockerAction.SOLVE, by)
-    resolution = clean_text(resolution, field="resolution", required=True)
+    resolution = clean_text(
+        resolution, field="resolution", required=STEPS[BlockerAction.SOLVE].needs_note
+    )
     record_step(
         blocker,
         BlockerAction.SOLVE,
@@ -279,7 +274,7 @@ def withdraw_blocker(blocker, *, by, note):
     """撤销: the office withdraws a problem raised by mistake or overtaken by events."""
     blocker = locked(blocker)
     check_step(blocker, BlockerAction.WITHDRAW, by)
-    note = clean_text(note, field="note", required=True)
+    note = step_note(BlockerAction.WITHDRAW, note)
     record_step(blocker, BlockerAction.WITHDRAW, by=by, note=note, to_state=BlockerState.WITHDRAWN)
     return save(blocker)
 

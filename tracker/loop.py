@@ -7,8 +7,6 @@ needs: the states it starts from, the state it leads to and who may take it. A r
 step raises (PermissionDenied or ValidationError) and changes nothing.
 """
 
-from dataclasses import dataclass
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,23 +14,14 @@ from django.utils.translation import gettext as _
 
 from core.evidence import evidence_atomic, store_evidence
 from core.ownership import is_supervisor, owns
+from core.steps import NOTE_MAX_LENGTH as NOTE_MAX_LENGTH  # the limit forms show
+from core.steps import Step, step_text
 
 from .choices import STATE_OF_STATUS, LoopAction, TaskState, TaskStatus
 from .models import KeyTask, TaskEvidence, TaskTransition
 
-# A step's note (a reason, what was done): a paragraph, not a document; files carry those.
-NOTE_MAX_LENGTH = 2000
-
 LEAD = "lead"  # an official of the task's lead department (or a supervisor for them)
 SUPERVISOR = "supervisor"
-
-
-@dataclass(frozen=True)
-class Step:
-    sources: frozenset
-    target: str
-    taken_by: str
-    needs_note: bool = False
 
 
 OPEN = frozenset({TaskState.ASSIGNED, TaskState.RECEIVED, TaskState.IN_PROGRESS})
@@ -115,17 +104,7 @@ def take_step(task, action, *, by, note=""):
 
 def clean_note(note, *, required):
     """The note stripped; refused when required and empty, or longer than a paragraph."""
-    note = (note or "").strip()
-    if required and not note:
-        raise ValidationError({"note": _("Please say why (a short note).")})
-    if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "note": _("Keep the note under %(count)d characters; attach files for more.")
-                % {"count": NOTE_MAX_LENGTH}
-            }
-        )
-    return note
+    return step_text(note, required=required, missing=_("Please say why (a short note)."))
 
 
 def save_state(task, *fields):
