@@ -4,7 +4,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from bulletins.api import BulletinViewSet
 from notifications.api.views import DepartmentReportingView, MissingReportsView
+from performance.api.rankings import RankingsView
+from performance.api.targets import TargetViewSet
 from projects.api.blocker_stats import BlockerStatsView
 from projects.api.blockers import BlockerViewSet
 from projects.api.stats import ProjectStatsView
@@ -23,11 +26,14 @@ router.register("projects", ProjectViewSet)
 router.register("work-points", WorkPointViewSet)
 router.register("tasks", KeyTaskViewSet)
 router.register("blockers", BlockerViewSet)
+router.register("targets", TargetViewSet)
+router.register("bulletins", BulletinViewSet)
 
 urlpatterns = [
     path("v1/stats/projects/", ProjectStatsView.as_view(), name="stats-projects"),
     path("v1/stats/tasks/", TaskStatsView.as_view(), name="stats-tasks"),
     path("v1/stats/blockers/", BlockerStatsView.as_view(), name="stats-blockers"),
+    path("v1/rankings/", RankingsView.as_view(), name="rankings"),
     path("v1/reporting/missing/", MissingReportsView.as_view(), name="reporting-missing"),
     path(
         "v1/reporting/departments/",

@@ -119,6 +119,10 @@ INSTALLED_APPS = [
     "projects",
     # Reminders and digests: deadlines from TRACKER_DEADLINE_SOURCES, recipients from tracker.
     "notifications",
+    # Annual targets, the counting rules and the rankings of counties and departments.
+    "performance",
+    # The monthly and weekly bulletins (通报): a Word document and an Excel annex.
+    "bulletins",
     # My work (我的待办): the officials' phone page over the domain apps' services.
     "mobile",
     # The overview dashboard: a page over the public REST API.

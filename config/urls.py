@@ -5,6 +5,7 @@ from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from bulletins.views import bulletin_file
 from core.health import healthz
 from projects.views import (
     blocker_evidence,
@@ -47,6 +48,7 @@ urlpatterns = [
     path(
         "files/tasks/<int:pk>/thumbnail/", task_evidence_thumbnail, name="task_evidence_thumbnail"
     ),
+    path("files/bulletins/<int:pk>/<str:part>/", bulletin_file, name="bulletin_file"),
     path("files/problems/<int:pk>/", blocker_evidence, name="blocker_evidence"),
     path(
         "files/problems/<int:pk>/thumbnail/",

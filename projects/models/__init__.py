@@ -1,6 +1,7 @@
 """What is attracted: projects, their reports and evidence, and the problems blocking them."""
 
 from .blockers import Blocker, BlockerEvidence, BlockerQuerySet, BlockerStep
+from .duplicates import DuplicateDismissal
 from .projects import (
     DATE_ORDER,
     MONEY,
@@ -18,6 +19,7 @@ __all__ = [
     "BlockerEvidence",
     "BlockerQuerySet",
     "BlockerStep",
+    "DuplicateDismissal",
     "IndustryChain",
     "Project",
     "ProjectEvidence",

@@ -264,6 +264,21 @@ class ProjectUpdate(Report):
     )
     stage = models.CharField(_("stage"), max_length=32, choices=Stage.choices)
     funds_in_place = models.DecimalField(_("funds in place (10,000 yuan)"), **MONEY)
+    # Funds in place are cumulative: a report may lower them only as a marked correction
+    # (docs/targets.md, the counting rules).
+    is_correction = models.BooleanField(
+        _("correction"),
+        default=False,
+        help_text=_("Corrects an earlier figure: only a correction may lower the funds in place."),
+    )
+    capital_increase = models.DecimalField(
+        _("capital increase (10,000 yuan)"),
+        default=0,
+        help_text=_(
+            "增资: added to the project's total investment; the same project, counted once."
+        ),
+        **MONEY,
+    )
 
     class Meta(Report.Meta):
         verbose_name = _("project update")
