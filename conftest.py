@@ -139,10 +139,13 @@ def official_user(make_official, department):
     return make_official("official", department)
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Hashing is slow on purpose in production; tests log in many times.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture
@@ -212,14 +215,54 @@ def smtp_server(settings):
     controller.stop()
 
 
-@pytest.fixture(autouse=True)
-def evidence_storage(settings, tmp_path):
-    """Evidence files (the demo's too) go to a folder of the test's own, never under var/."""
-    settings.STORAGES = {
-        **settings.STORAGES,
+def file_storages(base, location):
+    return {
+        **base,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path), "base_url": None},
+            "OPTIONS": {"location": str(location), "base_url": None},
         },
     }
-    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def evidence_storage(request, settings, tmp_path):
+    """Evidence files (the demo's too) go to a folder of the test's own, never under var/;
+    under ``demo_once``, to the module's folder, where the seeded demo's files are."""
+    location = (
+        request.getfixturevalue("demo_once") if "demo_once" in request.fixturenames else tmp_path
+    )
+    settings.STORAGES = file_storages(settings.STORAGES, location)
+    return location
+
+
+@pytest.fixture(scope="module")
+def demo_once(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, seeded once for a whole test module, as Django's ``setUpTestData`` does:
+    each test of the module (using ``db``) runs in a savepoint inside the module's
+    transaction, which is rolled back after the last one. Seeding costs about 12 seconds on
+    PostgreSQL, once per module instead of once per test. The module may set ``DEMO_TODAY``
+    (a date) to seed the demo for that day. Yields the folder holding the demo's files.
+
+    Only for modules whose tests all use ``db`` (not ``transactional_db``, which would
+    empty the tables under the module's transaction)."""
+    from io import StringIO
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    location = tmp_path_factory.mktemp("demo-files")
+    today = getattr(request.module, "DEMO_TODAY", None)
+    options = ["--today", today.isoformat()] if today else []
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            STORAGES=file_storages(settings.STORAGES, location), PASSWORD_HASHERS=FAST_HASHERS
+        ),
+        transaction.atomic(),
+    ):
+        call_command("seed", "--demo", *options, stdout=StringIO())
+        yield location
+        transaction.set_rollback(True)

@@ -5,7 +5,6 @@ import re
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -27,8 +26,8 @@ ENDPOINTS = [
 
 
 @pytest.fixture
-def demo_data():
-    call_command("seed", "--demo", verbosity=0)
+def demo_data(demo_once):
+    return demo_once
 
 
 @pytest.fixture
