@@ -173,6 +173,13 @@ ADMIN_CASES = [
     ("admin: projects, search", "/admin/projects/project/?q=LD-00500"),
     ("admin: key tasks", "/admin/tracker/keytask/"),
     ("admin: key tasks, overdue", "/admin/tracker/keytask/?overdue=yes"),
+    # The rankings (docs/rankings.md): the counting rules over the whole table, twice (the
+    # period and the one before), read with the same signed-in session.
+    ("rankings: counties, month", "/api/v1/rankings/?period=month&date=2023-12-31&unit=county"),
+    (
+        "rankings: departments, year to date",
+        "/api/v1/rankings/?period=year&date=2023-12-31&unit=department",
+    ),
 ]
 
 

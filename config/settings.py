@@ -8,6 +8,7 @@ services. ``DATABASE_URL``, ``REDIS_URL`` and ``EMAIL_URL`` switch to the real o
 
 import datetime
 import ipaddress
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -192,6 +193,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     )
+    # Short queries only: JIT compiles the figures' query (performance.counting) for
+    # seconds where it runs in a tenth of one at 100,000 projects (docs/targets.md, Speed).
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # models.W040: SQLite builds the list's covering index without its INCLUDE column.
@@ -445,6 +449,19 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # so 200 rows keep each request near 5 seconds.
 TRACKER_IMPORT_MAX_BYTES = env.int("TRACKER_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 TRACKER_IMPORT_MAX_ROWS = env.int("TRACKER_IMPORT_MAX_ROWS", default=200)
+
+# Targets, rankings and bulletins (docs/targets.md, docs/rankings.md, docs/bulletins.md).
+# The documents count projects "of over 100 million yuan" (过亿元项目): the smallest total
+# investment, in 万元, that the Beijing-Tianjin-Hebei projects measure counts.
+# The city whose county-level divisions and departments are ranked (GB/T 2260 code).
+TRACKER_CITY_CODE = env.str("TRACKER_CITY_CODE", default="371400")
+TRACKER_COUNTED_MIN_INVESTMENT = Decimal(env.str("TRACKER_COUNTED_MIN_INVESTMENT", default="10000"))
+# The bulletin's red header (the issuing office) and its document number's prefix
+# (德协办通〔2023〕12号: the prefix, the year, the month or week number).
+TRACKER_BULLETIN_ISSUER = env.str(
+    "TRACKER_BULLETIN_ISSUER", default="德州市推进京津冀协同发展工作领导小组办公室"
+)
+TRACKER_BULLETIN_NUMBER_PREFIX = env.str("TRACKER_BULLETIN_NUMBER_PREFIX", default="德协办通")
 
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials gets 401 with WWW-Authenticate.

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.ownership import OwnedManager
-from core.validators import year_errors
+from core.validators import one_line_errors, year_errors
 from projects.models import MONEY
 from regions.models import Division
 from tracker.models import Department
@@ -87,7 +87,7 @@ class Target(models.Model):
         return f"{self.year} {self.division or self.department}"
 
     def clean(self):
-        errors = year_errors(self, "year")
+        errors = {**year_errors(self, "year"), **one_line_errors(self, "note")}
         if (self.division_id is None) == (self.department_id is None):
             errors["division"] = _("Choose a county or a department, not both.")
         if errors:

@@ -1,9 +1,84 @@
-"""STUB (replaced by the rankings work): /api/v1/rankings/."""
+"""/api/v1/rankings/: the counties' or the departments' ranking for a week, a month or a
+year to date (docs/rankings.md). Read-only, for every signed-in user and token."""
 
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.rest.fields import IsoDateField
+from core.rest.viewsets import CleanQueryMixin
+from core.validators import FIRST_YEAR, LAST_YEAR
 
-class RankingsView(APIView):
+from ..counting import Unit
+from ..periods import PeriodKind, period_of
+from ..rankings import ranking
+from .ranking_serializers import RankingAnswerSerializer
+
+PARAMETERS = [
+    OpenApiParameter(
+        "period",
+        OpenApiTypes.STR,
+        enum=PeriodKind.values,
+        description="week (Monday to Sunday), month, or year (1 January to the date); "
+        "default: month.",
+    ),
+    OpenApiParameter(
+        "date",
+        OpenApiTypes.DATE,
+        description="A day in the period (for a year: its last day); default: today in "
+        "Asia/Shanghai. Years 2000 to 2100.",
+    ),
+    OpenApiParameter(
+        "unit",
+        OpenApiTypes.STR,
+        enum=Unit.values,
+        description="Rank the county-level divisions or the departments; default: county.",
+    ),
+]
+
+
+class RankingQuery(forms.Form):
+    period = forms.ChoiceField(choices=PeriodKind.choices, required=False)
+    date = IsoDateField(required=False)
+    unit = forms.ChoiceField(choices=Unit.choices, required=False)
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise forms.ValidationError(
+                _("Choose a date from %(first)s to %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return day
+
+
+class RankingsView(CleanQueryMixin, APIView):
+    """Each county (or department) with its figures, completion rates against its annual
+    targets, reporting discipline (departments), score, rank, change of rank since the
+    period before, and its place on the red or black list."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    http_method_names = ["get", "head", "options"]
+
+    def query(self):
+        form = RankingQuery(self.request.query_params)
+        if not form.is_valid():
+            raise exceptions.ValidationError(
+                {name: [str(error) for error in errors] for name, errors in form.errors.items()}
+            )
+        data = form.cleaned_data
+        return (
+            data["period"] or PeriodKind.MONTH,
+            data["date"] or timezone.localdate(),
+            data["unit"] or Unit.COUNTY,
+        )
+
+    @extend_schema(parameters=PARAMETERS, responses=RankingAnswerSerializer)
     def get(self, request):
-        return Response({})
+        kind, day, unit = self.query()
+        return Response(RankingAnswerSerializer(ranking(period_of(kind, day), unit)).data)

@@ -1,0 +1,22 @@
+import django_filters
+
+from core.rest.fields import FILTER_OVERRIDES
+
+from ..counting import Unit
+from ..models import Target
+
+
+class TargetFilter(django_filters.FilterSet):
+    unit = django_filters.ChoiceFilter(
+        choices=Unit.choices, method="filter_unit", label="county or department"
+    )
+
+    class Meta:
+        model = Target
+        fields = ["year", "division", "department"]
+        filter_overrides = FILTER_OVERRIDES
+
+    def filter_unit(self, queryset, name, value):
+        if value == Unit.COUNTY:
+            return queryset.filter(division__isnull=False)
+        return queryset.filter(department__isnull=False)
