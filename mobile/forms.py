@@ -2,6 +2,8 @@
 rules and messages as the admin and the API), and their ValidationErrors come back onto
 the forms field by field (``add_service_errors``)."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +12,7 @@ from core.evidence_forms import MultipleEvidenceField
 from core.ownership import is_supervisor
 from projects.blockers import NOTE_MAX_LENGTH as BLOCKER_NOTE_MAX_LENGTH
 from projects.choices import BlockerKind, Stage
-from projects.models import MONEY
+from projects.models import MONEY, ProjectUpdate
 from projects.models.blockers import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH
 from tracker.choices import OPEN_TASK_STATUSES, TaskStatus
 from tracker.loop import NOTE_MAX_LENGTH
@@ -73,8 +75,18 @@ class ProjectProgressForm(forms.Form):
         min_value=0,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
     )
+    # The same fields as the admin's report form; the service checks the rules on them.
+    is_correction = ProjectUpdate._meta.get_field("is_correction").formfield(required=False)
+    capital_increase = ProjectUpdate._meta.get_field("capital_increase").formfield(
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
     note = note_field(required=False, max_length=4000)
     files = photos_field()
+
+    def clean_capital_increase(self):
+        # An empty box is no increase.
+        return self.cleaned_data["capital_increase"] or Decimal("0")
 
 
 class ReceiveForm(forms.Form):

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
@@ -16,6 +18,7 @@ from tracker.admin_scoping import DepartmentScopedAdmin
 
 from . import services
 from .admin_blockers import ProjectProblemsAdmin
+from .admin_duplicates import DuplicateReviewAdmin
 from .admin_filters import HasOpenProblemsFilter, MilestoneOverdueFilter, OriginProvinceFilter
 from .choices import Stage
 from .models import MONEY, IndustryChain, Project, ProjectUpdate
@@ -35,6 +38,8 @@ class ProjectUpdateInline(ReportHistoryInline):
         "reported_on",
         "stage",
         "funds_in_place",
+        "is_correction",
+        "capital_increase",
         "note",
         "evidence_links",
         "author",
@@ -52,12 +57,19 @@ class ProjectStatusForm(forms.Form):
         decimal_places=MONEY["decimal_places"],
         min_value=0,
     )
+    is_correction = ProjectUpdate._meta.get_field("is_correction").formfield(required=False)
+    capital_increase = ProjectUpdate._meta.get_field("capital_increase").formfield(required=False)
     note = forms.CharField(label=_("note"), widget=forms.Textarea, required=False)
     files = MultipleEvidenceField(label=_("evidence files"), required=False)
+
+    def clean_capital_increase(self):
+        # An empty box is no increase.
+        return self.cleaned_data["capital_increase"] or Decimal("0")
 
 
 @admin.register(Project)
 class ProjectAdmin(
+    DuplicateReviewAdmin,
     ProjectProblemsAdmin,
     LargeListAdmin,
     DepartmentScopedAdmin,
@@ -175,7 +187,16 @@ class ProjectAdmin(
 
 @admin.register(ProjectUpdate)
 class ProjectUpdateAdmin(ReadOnlyReportAdmin):
-    list_display = ["project", "reported_on", "stage", "funds_in_place", "author", "created_at"]
-    list_filter = ["stage"]
+    list_display = [
+        "project",
+        "reported_on",
+        "stage",
+        "funds_in_place",
+        "is_correction",
+        "capital_increase",
+        "author",
+        "created_at",
+    ]
+    list_filter = ["stage", "is_correction"]
     search_fields = ["project__code", "project__name", "note"]
     list_select_related = ["project", "author"]

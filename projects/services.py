@@ -1,11 +1,15 @@
 """Every state change of the projects app: one function, one transaction."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.concurrency import save_edited
+from core.display import wan
 from core.evidence import evidence_atomic, store_evidence
+from core.ownership import is_supervisor
 from core.reports import record_report
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, Stage, stages_reached
@@ -31,6 +35,11 @@ def validate_stage_change(current, new):
 
 # What a project's reports decide: a plain edit may not change these once reports exist.
 REPORTED_PROJECT_FIELDS = ("stage", "funds_in_place")
+# What the counting rules and rankings read (docs/targets.md): once a project has reports,
+# an official changes these only through a report (a stage reached dates itself, a capital
+# increase raises the total), so that no department rewrites the period a project counted
+# in; a supervisor may still correct them, and the project's history keeps who did.
+COUNTED_PROJECT_FIELDS = ("signed_on", "started_on", "produced_on", "total_investment")
 
 
 @transaction.atomic
@@ -41,25 +50,57 @@ def save_project(project, *, by=None):
     be allowed to change the stored project and still be after the save, in this
     transaction; a project read at an older version is refused (StaleObjectError).
     """
+    reported = REPORTED_PROJECT_FIELDS
+    if by is not None and not is_supervisor(by):
+        reported += COUNTED_PROJECT_FIELDS
     return save_edited(
         project,
         by=by,
-        reported_fields=REPORTED_PROJECT_FIELDS,
+        reported_fields=reported,
         message=_("Once a project has status reports, record a new report to change this."),
     )
 
 
+def funds_errors(project, *, funds_in_place, is_correction, note):
+    """The rules on funds in place (docs/duplicates.md, "Funds on reports"): they are
+    cumulative, so only a marked correction may lower them, and a correction says why."""
+    errors = {}
+    lowered = funds_in_place is not None and funds_in_place < project.funds_in_place
+    if lowered and not is_correction:
+        errors["funds_in_place"] = _(
+            "Funds in place are cumulative and cannot be lower than the last reported "
+            "%(funds)s (10,000 yuan); to correct an earlier figure, tick “correction”."
+        ) % {"funds": wan(project.funds_in_place)}
+    if is_correction and not (note or "").strip():
+        errors["note"] = _("A correction needs a note saying what it corrects and why.")
+    return errors
+
+
 @evidence_atomic()
 def record_project_update(
-    *, project, reported_on, stage, funds_in_place, note="", author=None, today=None, files=()
+    *,
+    project,
+    reported_on,
+    stage,
+    funds_in_place,
+    note="",
+    is_correction=False,
+    capital_increase=Decimal("0"),
+    author=None,
+    today=None,
+    files=(),
 ):
     """Add a status report to a project and make it the project's current state, with its
     evidence files (checked uploads): a refused file refuses the report, and nothing stays.
 
     Reaching a stage for the first time dates it: a project reported under
     construction on 5 May without a start date is taken to have started on 5 May.
-    The author must be allowed to change the project (None: the system).
+    Funds in place are cumulative: a lower figure is refused unless the report is a
+    correction with a note. A capital increase (增资) adds to the same project's total
+    investment before funds are checked against it. The author must be allowed to change
+    the project (None: the system).
     """
+    capital_increase = Decimal("0") if capital_increase is None else capital_increase
 
     def build(project):
         return ProjectUpdate(
@@ -67,14 +108,22 @@ def record_project_update(
             reported_on=reported_on,
             stage=stage,
             funds_in_place=funds_in_place,
+            is_correction=is_correction,
+            capital_increase=capital_increase,
             note=note,
             author=author,
         )
 
     def apply(project):
+        errors = funds_errors(
+            project, funds_in_place=funds_in_place, is_correction=is_correction, note=note
+        )
+        if errors:
+            raise ValidationError(errors)
         validate_stage_change(project.stage, stage)
         project.stage = stage
         project.funds_in_place = funds_in_place
+        project.total_investment += capital_increase
         for reached in stages_reached(stage):
             field = STAGE_DATE_FIELDS.get(reached)
             if field and getattr(project, field) is None:

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -10,6 +12,10 @@ from ..ledger import LEDGER_FIELDS
 from ..models import MONEY, IndustryChain, Project, ProjectUpdate
 
 WAN = "In 万元 (10,000 yuan)."
+CAPITAL_INCREASE = (
+    "增资: added to the project's total investment by this report; the same project, "
+    "never a new one."
+)
 
 
 class IndustryChainSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
@@ -33,13 +39,18 @@ class ProjectUpdateSerializer(serializers.ModelSerializer):
             "stage",
             "stage_label",
             "funds_in_place",
+            "is_correction",
+            "capital_increase",
             "note",
             "author",
             "author_name",
             "created_at",
         ]
         read_only_fields = ["author", "created_at"]
-        extra_kwargs = {"funds_in_place": {"help_text": WAN}}
+        extra_kwargs = {
+            "funds_in_place": {"help_text": f"{WAN} Cumulative."},
+            "capital_increase": {"help_text": f"{WAN} {CAPITAL_INCREASE}"},
+        }
 
 
 # Read-only fields shown right after the ledger field they explain (a related record's
@@ -136,7 +147,22 @@ class ProjectStatusSerializer(serializers.Serializer):
         max_digits=MONEY["max_digits"],
         decimal_places=MONEY["decimal_places"],
         min_value=0,
-        help_text=WAN,
+        help_text=f"{WAN} Cumulative: a lower figure than the project's is refused unless "
+        "is_correction is true.",
+    )
+    is_correction = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Corrects an earlier figure: only a correction may lower the funds in "
+        "place, and it needs a note saying why.",
+    )
+    capital_increase = serializers.DecimalField(
+        max_digits=MONEY["max_digits"],
+        decimal_places=MONEY["decimal_places"],
+        min_value=0,
+        required=False,
+        default=Decimal("0"),
+        help_text=f"{WAN} {CAPITAL_INCREASE}",
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
     files = EvidenceUploadsField(required=False, help_text="Evidence files, checked on content.")
