@@ -52,6 +52,20 @@ class OwnedAdminMixin:
         super().delete_queryset(request, queryset)
 
 
+class RecordOnlyAdminMixin:
+    """Rows that are records (reports, decisions, built files): listed and read in the
+    admin, never added, changed or deleted there."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class OwnedAdmin(OwnedAdminMixin, admin.ModelAdmin):
     pass
 

@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .admin import RecordHistoryAdmin
+from .admin import RecordHistoryAdmin, RecordOnlyAdminMixin
 from .evidence_serving import thumbnail_html
 from .ownership import can_change
 
@@ -56,17 +56,8 @@ class ReportHistoryInline(admin.TabularInline):
         return False
 
 
-class ReadOnlyReportAdmin(RecordHistoryAdmin):
+class ReadOnlyReportAdmin(RecordOnlyAdminMixin, RecordHistoryAdmin):
     """Reports are history: listed and read, recorded from their object's page only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RecordReportAdmin:

@@ -58,11 +58,22 @@ def csv_text(headers, rows):
     return "\ufeff" + buffer.getvalue()
 
 
+# What XML 1.0 cannot hold, and so neither an .xlsx nor a .docx: the control characters
+# below the space (tab and line breaks aside), U+FFFE, U+FFFF and lone surrogates.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text):
+    """``text`` without what an Office file cannot hold: dropping a stray character beats
+    failing a whole export or bulletin over one bad name."""
+    return XML_ILLEGAL.sub("", text)
+
+
 def xlsx_cell(sheet, value, bold=False):
     """A cell whose text stays text: openpyxl alone would turn "=..." into a formula."""
     if isinstance(value, str):
         # Excel cannot hold control characters; dropping them beats failing the export.
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_TEXT]
+        text = xml_text(ILLEGAL_CHARACTERS_RE.sub("", value))[:MAX_CELL_TEXT]
         cell = WriteOnlyCell(sheet)
         cell._value = text
         cell.data_type = "s"

@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-# Control characters (Unicode Cc: tabs, line feeds, NUL, DEL, C1) and the Unicode line and
-# paragraph separators: a name, code or title is printed on one line in lists, Excel cells,
-# email subjects and PDF tables, where any of these breaks the layout or the file.
-CONTROL_CHARACTERS = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+# Control characters (Unicode Cc: tabs, line feeds, NUL, DEL, C1), the Unicode line and
+# paragraph separators, and what XML cannot hold (U+FFFE, U+FFFF, lone surrogates): a name,
+# code or title is printed on one line in lists, Excel cells, email subjects, PDF tables and
+# the bulletin's Word document, where any of these breaks the layout or the file.
+CONTROL_CHARACTERS = r"\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff"
 NOT_ONE_LINE = re.compile(f"[{CONTROL_CHARACTERS}]")
 # The same rule as a whole-value regex (for a RegexValidator, and so a schema pattern).
 ONE_LINE_REGEX = rf"\A[^{CONTROL_CHARACTERS}]*\Z"

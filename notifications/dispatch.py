@@ -43,6 +43,7 @@ WORTH_SENDING_DAYS = {
     Dispatch.Kind.HEADS_UP: 0,
     Dispatch.Kind.DIGEST: 6,
     Dispatch.Kind.NOTICE: 7,
+    Dispatch.Kind.BULLETIN: 7,
 }
 
 # Kinds no plan queues any more (the ladder replaced the heads-up); the log keeps naming

@@ -28,6 +28,8 @@ class Dispatch(models.Model):
         DIGEST = "digest", _("Weekly digest")
         # One-off: a department told of a step that concerns it (a problem handed to it).
         NOTICE = "notice", _("Notice of a step")
+        # The monthly bulletin (通报), linked for the leadership on the first working day.
+        BULLETIN = "bulletin", _("Monthly bulletin")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -1,0 +1,151 @@
+"""A bulletin's content for a period, read from the history as it stood at the period's end.
+
+Figures come from ``performance.counting`` (the counting rules, docs/counting.md), tables
+from ``performance.rankings``, overdue key tasks from ``performance.discipline`` (the same
+rule the rankings' discipline part counts), and open problems from their steps: a problem
+is open at the period's end when it was raised by then and its last step by then left it
+unsolved. Rebuilding a past period therefore tells it as it was, whatever happened since.
+"""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.utils import timezone
+
+from performance import counting, discipline, rankings
+from performance.periods import Period, period_of
+from projects.choices import UNSOLVED_STATES, BlockerState
+from projects.models import Blocker, BlockerStep
+from tracker.models import KeyTask
+from workdays.calendar import calendar as workday_calendar
+
+from .content import (
+    MEASURES,
+    BulletinContent,
+    Figures,
+    OpenProblem,
+    OverdueTask,
+    RankingLine,
+    RankingTable,
+    bulletin_title,
+    document_number,
+)
+
+
+def gather_content(kind, day):
+    """The content of the ``kind`` bulletin (week or month) of the period containing ``day``."""
+    period = period_of(kind, day)
+    previous = period.previous()
+    return BulletinContent(
+        kind=kind,
+        start=period.start,
+        end=period.end,
+        issuer=settings.TRACKER_BULLETIN_ISSUER,
+        number=document_number(settings.TRACKER_BULLETIN_NUMBER_PREFIX, kind, period.start),
+        title=bulletin_title(kind, period.start, period.end),
+        period=figures(period.start, period.end),
+        previous=figures(previous.start, previous.end),
+        year_to_date=figures(period.year_start, period.end),
+        previous_year_to_date=figures(previous.year_start, previous.end),
+        counties=ranking_table(period, counting.Unit.COUNTY),
+        departments=ranking_table(period, counting.Unit.DEPARTMENT),
+        overdue_tasks=tuple(overdue_tasks(period)),
+        open_problems=tuple(open_problems(period.end)),
+    )
+
+
+def figures(start, end):
+    return Figures.of(counting.headline(start, end))
+
+
+def ranking_table(period, unit):
+    result = rankings.ranking(period, unit)
+    lines = [
+        RankingLine(
+            rank=row.rank,
+            rank_change=row.rank_change,
+            name=row.unit.name,
+            code=row.unit.code,
+            score=row.score,
+            listed=row.listed,
+            rates=tuple(row.rate.get(m) for m in MEASURES),
+            year_to_date=tuple(row.year_to_date.get(m, 0) for m in MEASURES),
+            in_period=tuple(row.in_period.get(m, 0) for m in MEASURES),
+            targets=tuple(row.target.get(m) for m in MEASURES),
+            on_time_rate=row.on_time_rate,
+            overdue_tasks=row.overdue_tasks,
+        )
+        for row in result.rows
+    ]
+    return RankingTable(unit=str(unit), lines=tuple(lines))
+
+
+def overdue_tasks(period):
+    """[OverdueTask] open at the end of the period with their deadline passed, by deadline."""
+    calendar = workday_calendar()
+    ids = [
+        life.task["pk"]
+        for life in discipline.task_lives(Period(period.kind, period.start, period.end))
+        if life.is_overdue(period.end, calendar)
+    ]
+    tasks = (
+        KeyTask.objects.filter(pk__in=ids)
+        .select_related("lead_department")
+        .order_by("deadline", "code")
+    )
+    return [
+        OverdueTask(
+            code=task.code,
+            title=task.title,
+            department=task.lead_department.name,
+            deadline=task.deadline,
+            days_overdue=(period.end - calendar.next_workday(task.deadline)).days,
+        )
+        for task in tasks
+    ]
+
+
+def states_at(blocker_ids, moment):
+    """{problem id: its state after its last step by ``moment``} (one query)."""
+    states = {}
+    steps = (
+        BlockerStep.objects.filter(blocker_id__in=blocker_ids, at__lte=moment)
+        .order_by("blocker_id", "at", "pk")
+        .values_list("blocker_id", "to_state")
+    )
+    for blocker_id, to_state in steps:
+        states[blocker_id] = to_state
+    return states
+
+
+def open_problems(day):
+    """[OpenProblem] raised by the end of ``day`` and unsolved then, oldest first."""
+    moment = discipline.end_of_day(day)
+    raised = (
+        Blocker.objects.filter(raised_at__lte=moment)
+        .select_related("project", "task", "raising_department", "coordinating_department")
+        .order_by("raised_at", "pk")
+    )
+    blockers = list(raised)
+    states = states_at([b.pk for b in blockers], moment)
+    labels = defaultdict(str, {value: str(label) for value, label in BlockerState.choices})
+    problems = []
+    for blocker in blockers:
+        state = states.get(blocker.pk, BlockerState.OPEN)
+        if state not in UNSOLVED_STATES:
+            continue
+        coordinated = state != BlockerState.OPEN and blocker.coordinating_department
+        raised_on = timezone.localdate(blocker.raised_at)
+        problems.append(
+            OpenProblem(
+                title=blocker.title,
+                blocked=blocker.project.name if blocker.project_id else blocker.task.title,
+                raised_by=blocker.raising_department.name,
+                coordinator=blocker.coordinating_department.name if coordinated else "",
+                raised_on=raised_on,
+                deadline=blocker.deadline if coordinated else None,
+                state=labels[state],
+                days_open=(day - raised_on).days,
+            )
+        )
+    return problems
