@@ -3,12 +3,15 @@ dashboard a city's IT team would build. The view only serves the page and its wo
 every figure comes from /api/v1/ in the browser, with the user's session."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from projects.choices import Stage
+
+from .ranking_labels import ranking_labels
 
 
 def labels():
@@ -35,6 +38,7 @@ def labels():
         "awaitingCoordinator": _("Awaiting a coordinator"),
         "daysOpen": _("%(days)s days"),
         "stages": {stage.value: str(stage.label) for stage in Stage},
+        "rankings": ranking_labels(),
     }
 
 
@@ -50,6 +54,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 "currentYear": timezone.localdate().year,
                 "today": timezone.localdate().isoformat(),
                 "api": reverse("api-root"),
+                # The county panel's tile map: where each county's tile sits, by its
+                # GB/T 2260 code (docs/dashboard.md, "The county map").
+                "countyTiles": static("dashboard/county-tiles.json"),
                 "admin": {
                     "projects": reverse("admin:projects_project_changelist"),
                     "tasks": reverse("admin:tracker_keytask_changelist"),

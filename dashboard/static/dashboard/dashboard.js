@@ -417,7 +417,9 @@
     const mine = ++generation;
     document.body.dataset.state = "loading";
     const f = choices();
-    const query = new URLSearchParams(Object.entries(f).filter(([, value]) => value));
+    // The filters in the address; the ranking panels keep theirs there too (rankings.js).
+    const query = new URLSearchParams(window.location.search);
+    Object.entries(f).forEach(([name, value]) => (value ? query.set(name, value) : query.delete(name)));
     window.history.replaceState(null, "", "?" + query.toString());
     try {
       const stats = (groupBy) => api("stats/projects/", projectQuery(f, { group_by: groupBy }));
