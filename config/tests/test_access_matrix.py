@@ -49,6 +49,10 @@ SITE_PAGES = {
     "view_on_site": "public",
     "notifications_dispatch_preview_digest": "supervisor-page",
     "notifications_dispatch_missing_reports": "site",
+    "bulletins_bulletin_build": "supervisor-page",
+    "projects_project_duplicates": "supervisor-page",
+    # Every signed-in official reads the rankings (performance.admin_rankings).
+    "performance_rankingsettings_rankings": "site",
 }
 # Models whose rows no user writes through the admin: reports and history are records,
 # the dispatch log is written by the mailer, axes' logs by the login machinery.
@@ -59,6 +63,8 @@ OWNED = {"projects.project", "tracker.keytask"}
 STEP_ONLY = {"projects.blocker"}
 # The apps whose tables a user could change through a page (their history tables too).
 WATCHED_APPS = {
+    "performance",
+    "bulletins",
     "workdays",
     "regions",
     "tracker",
@@ -155,6 +161,7 @@ def world(db, make_official, department, other_department, project, task, work_p
     CounterpartPairing.objects.create(home=project.host_division, counterpart=project.origin)
     IndustryChain.objects.create(name="新能源", group="local")
     CalendarException.objects.create(date=datetime.date(2026, 10, 9), note="市政府临时调整")
+    targets_and_bulletins(project.host_division)
     CityLeader.objects.create(name="王五", title="副市长").departments.set([department])
     create_api_token(name="大屏", user=supervisor, scope="read")
     Dispatch.objects.create(
@@ -191,6 +198,32 @@ def world(db, make_official, department, other_department, project, task, work_p
             "projects.blocker": problems["other"],
         },
     }
+
+
+def targets_and_bulletins(county):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from bulletins.models import Bulletin
+    from performance.models import RankingSettings, Target
+    from projects.models import DuplicateDismissal, Project
+
+    Target.objects.create(year=2023, division=county, signed_projects=5)
+    RankingSettings.current()
+    Bulletin.objects.create(
+        kind="month",
+        period_start=datetime.date(2023, 11, 1),
+        period_end=datetime.date(2023, 11, 30),
+        number="德协办通〔2023〕11号",
+        title="通报",
+        document=ContentFile(b"docx", name="bulletin.docx"),
+        document_sha256="0" * 64,
+        annex=ContentFile(b"xlsx", name="annex.xlsx"),
+        annex_sha256="0" * 64,
+        built_at=timezone.now(),
+    )
+    first, second = Project.objects.order_by("pk")[:2]
+    DuplicateDismissal.objects.create(first=first, second=second, note="两个项目")
 
 
 def watched_tables():
@@ -466,11 +499,14 @@ API_READ_ONLY = {
     "department",
     "industrychain",
     "workpoint",
+    "bulletin",  # built by the admin and the command (docs/bulletins.md)
 }
 
 
 # Never edited over the API either: a problem changes by its steps (test_api_blocker_steps).
 API_STEP_ONLY = {"blocker"}
+# Written over the API by supervisors only (officials get 403); read by everyone logged in.
+API_SUPERVISOR_WRITES = {"target"}
 
 
 def api_patterns():
@@ -493,6 +529,7 @@ def classify_api(route, pattern):
         "stats-blockers",
         "reporting-missing",
         "reporting-departments",
+        "rankings",
     ):
         return "read", None
     # The schema and its docs describe the API's shape and hold no data: public, so that
@@ -517,6 +554,8 @@ def test_every_api_route_is_classified():
 
 
 def api_models():
+    from bulletins.models import Bulletin
+    from performance.models import Target
     from projects.models import Blocker, IndustryChain, Project
     from regions.models import CounterpartPairing, Division, Park
     from tracker.models import Department, KeyTask, WorkPoint
@@ -531,6 +570,8 @@ def api_models():
         "workpoint": WorkPoint,
         "keytask": KeyTask,
         "blocker": Blocker,
+        "target": Target,
+        "bulletin": Bulletin,
     }
 
 
@@ -606,6 +647,9 @@ def check_api_writes(client, role, kind, basename, relation, url, world):
         elif read_only or (basename in API_STEP_ONLY and kind == "detail"):
             if status not in (403, 405) or changed:
                 failures.append(f"{tag}: {status}, changed {changed}; expected 405")
+        elif role == "official" and basename in API_SUPERVISOR_WRITES:
+            if status != 403 or changed:
+                failures.append(f"{tag}: {status}, changed {changed}; expected 403")
         elif role == "official" and relation == "other":
             if status not in (403, 404) or changed:
                 failures.append(f"{tag}: {status}, changed {changed}; expected 403")
