@@ -17,7 +17,7 @@ import datetime
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from notifications import dispatch
 from notifications.models import Dispatch
@@ -61,7 +61,11 @@ def leader_addresses():
 
 
 def recipients():
-    return sorted(set(supervisor_addresses()) | leader_addresses())
+    """Each address once, whatever its letter case (a leader's address typed twice)."""
+    unique = {}
+    for address in sorted(set(supervisor_addresses()) | leader_addresses()):
+        unique.setdefault(address.casefold(), address)
+    return sorted(unique.values())
 
 
 def monthly_bulletin(today):
@@ -105,7 +109,8 @@ def plan_monthly(today, *, now=None):
     """Queue the monthly bulletin's emails from the month's first working day (catching
     up a missed morning on the next working days); returns the dispatches (old and new
     alike), none on any other day."""
-    if not in_sending_window(today):
+    # A day still to come (a hand-run task with a future date) has no last month to send.
+    if not in_sending_window(today) or today > timezone.localdate():
         return []
     addresses = recipients()
     bulletin = monthly_bulletin(today)

@@ -98,3 +98,24 @@ def test_the_task_delivers_through_a_real_smtp_server(recipients, smtp_server):
     assert set(Dispatch.objects.values_list("status", flat=True)) == {Dispatch.Status.SENT}
     send_monthly_bulletin(FIRST_WORKDAY.isoformat())  # a retry sends nothing more
     assert len(smtp_server.messages) == 2
+
+
+def test_an_address_in_two_letter_cases_is_written_to_once(recipients):
+    CityLeader.objects.create(name="孙七", title="副市长", email="BOSS@dezhou.example")
+    services.run(plan_monthly, FIRST_WORKDAY)
+    assert Dispatch.objects.count() == len(recipients)
+
+
+def test_a_day_still_to_come_sends_nothing(recipients):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bulletins.mailing import in_sending_window
+    from workdays.calendar import next_workday
+
+    in_two_months = (timezone.localdate().replace(day=1) + dt.timedelta(days=62)).replace(day=1)
+    future_first_workday = next_workday(in_two_months)
+    assert in_sending_window(future_first_workday)  # a sending day, but not yet come
+    assert plan_monthly(future_first_workday) == []
+    assert not Bulletin.objects.exists()
