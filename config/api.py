@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from bulletins.api import BulletinViewSet
+from cooperation.api.stats import CooperationStatsView
+from cooperation.api.views import AgreementAreaViewSet, CooperationItemViewSet, CounterpartViewSet
 from notifications.api.views import DepartmentReportingView, MissingReportsView
 from performance.api.rankings import RankingsView
 from performance.api.targets import TargetViewSet
@@ -26,6 +28,9 @@ router.register("projects", ProjectViewSet)
 router.register("work-points", WorkPointViewSet)
 router.register("tasks", KeyTaskViewSet)
 router.register("blockers", BlockerViewSet)
+router.register("cooperation-items", CooperationItemViewSet)
+router.register("counterparts", CounterpartViewSet)
+router.register("agreement-areas", AgreementAreaViewSet)
 router.register("targets", TargetViewSet)
 router.register("bulletins", BulletinViewSet)
 
@@ -33,6 +38,7 @@ urlpatterns = [
     path("v1/stats/projects/", ProjectStatsView.as_view(), name="stats-projects"),
     path("v1/stats/tasks/", TaskStatsView.as_view(), name="stats-tasks"),
     path("v1/stats/blockers/", BlockerStatsView.as_view(), name="stats-blockers"),
+    path("v1/stats/cooperation/", CooperationStatsView.as_view(), name="stats-cooperation"),
     path("v1/rankings/", RankingsView.as_view(), name="rankings"),
     path("v1/reporting/missing/", MissingReportsView.as_view(), name="reporting-missing"),
     path(

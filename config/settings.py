@@ -118,6 +118,8 @@ INSTALLED_APPS = [
     "regions",
     "tracker",
     "projects",
+    # The cooperation ledger: agreements, platforms, achievements, medical and talent items.
+    "cooperation",
     # Reminders and digests: deadlines from TRACKER_DEADLINE_SOURCES, recipients from tracker.
     "notifications",
     # Annual targets, the counting rules and the rankings of counties and departments.
@@ -423,6 +425,8 @@ TRACKER_DEADLINE_SOURCES = [
     "projects.deadlines.MilestoneDeadlines",
     # Problems (困难问题) owed by their coordinating department by their deadline.
     "projects.blocker_deadlines.BlockerDeadlines",
+    # Open cooperation items owed by their department by their deadline.
+    "cooperation.deadlines.CooperationDeadlines",
 ]
 # The weekly digests list the open problems by age from these, each a
 # notifications.sources.ProblemSource.
@@ -507,6 +511,9 @@ SPECTACULAR_SETTINGS = {
         "core.rest.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
+        "CooperationKindEnum": "cooperation.choices.CooperationKind",
+        "CooperationStateEnum": "cooperation.choices.CooperationState",
+        "CounterpartKindEnum": "cooperation.choices.CounterpartKind",
         "StageEnum": "projects.choices.Stage",
         "TaskStatusEnum": "tracker.choices.TaskStatus",
         "TaskStateEnum": "tracker.choices.TaskState",

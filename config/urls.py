@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from bulletins.views import bulletin_file
+from cooperation.views import cooperation_evidence, cooperation_evidence_thumbnail
 from core.health import healthz
 from projects.views import (
     blocker_evidence,
@@ -49,6 +50,12 @@ urlpatterns = [
         "files/tasks/<int:pk>/thumbnail/", task_evidence_thumbnail, name="task_evidence_thumbnail"
     ),
     path("files/bulletins/<int:pk>/<str:part>/", bulletin_file, name="bulletin_file"),
+    path("files/cooperation/<int:pk>/", cooperation_evidence, name="cooperation_evidence"),
+    path(
+        "files/cooperation/<int:pk>/thumbnail/",
+        cooperation_evidence_thumbnail,
+        name="cooperation_evidence_thumbnail",
+    ),
     path("files/problems/<int:pk>/", blocker_evidence, name="blocker_evidence"),
     path(
         "files/problems/<int:pk>/thumbnail/",

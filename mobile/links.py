@@ -7,19 +7,23 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
+from cooperation.models import CooperationItem
 from projects.models import Blocker, Project
 from tracker.models import KeyTask
 
 # tracker.deadline_source and tracker.reporting: "task:<pk>"; projects.reporting:
 # "project:<pk>"; projects.deadlines: "project-start:<pk>", "project-production:<pk>";
-# problems: "blocker:<pk>".
-KEY = re.compile(r"^(task|project|project-start|project-production|blocker):([0-9]{1,18})$")
+# problems: "blocker:<pk>"; cooperation items: "cooperation:<pk>".
+KEY = re.compile(
+    r"^(task|project|project-start|project-production|blocker|cooperation):([0-9]{1,18})$"
+)
 MODELS = {
     "task": KeyTask,
     "project": Project,
     "project-start": Project,
     "project-production": Project,
     "blocker": Blocker,
+    "cooperation": CooperationItem,
 }
 # The browsers officials read their email in on a phone: the system's, WeChat's,
 # WeCom's (企业微信) and DingTalk's.
@@ -37,7 +41,14 @@ class Key:
         return f"{PREFIXES[self.model]}:{self.pk}"
 
 
-PREFIXES = {KeyTask: "task", Project: "project", Blocker: "blocker"}
+PREFIXES = {
+    KeyTask: "task",
+    Project: "project",
+    Blocker: "blocker",
+    CooperationItem: "cooperation",
+}
+# The items with a page of their own on the phone; the others open in the admin.
+PHONE_PAGES = {KeyTask: "mobile:task", Project: "mobile:project", Blocker: "mobile:blocker"}
 
 
 def parse_key(key):
@@ -57,8 +68,9 @@ def is_phone(request):
 
 
 def phone_url(model, pk):
-    name = {KeyTask: "mobile:task", Project: "mobile:project", Blocker: "mobile:blocker"}[model]
-    return reverse(name, args=[pk])
+    if model not in PHONE_PAGES:
+        return admin_url(model, pk)
+    return reverse(PHONE_PAGES[model], args=[pk])
 
 
 def admin_url(model, pk):

@@ -20,7 +20,7 @@ from .item_views import (
     task_page,
     task_receive,
 )
-from .links import admin_url, is_phone, parse_key, phone_url
+from .links import PHONE_PAGES, admin_url, is_phone, parse_key, phone_url
 from .work import department_work, office_work
 
 # The department's lists show at most this many rows (the admin has them all).
@@ -86,7 +86,7 @@ def open_item(request, key):
     parsed = parse_key(key)
     if parsed is None or not parsed.model.objects.filter(pk=parsed.pk).exists():
         raise Http404("No such item.")
-    if not is_phone(request):
+    if not is_phone(request) or parsed.model not in PHONE_PAGES:
         return redirect(admin_url(parsed.model, parsed.pk))
     if not queryset_for(request.user, parsed.model).filter(pk=parsed.pk).exists():
         raise Http404("No such item.")

@@ -56,13 +56,19 @@ SITE_PAGES = {
 }
 # Models whose rows no user writes through the admin: reports and history are records,
 # the dispatch log is written by the mailer, axes' logs by the login machinery.
-RECORDS = {"tracker.taskupdate", "projects.projectupdate", "notifications.dispatch"}
-OWNED = {"projects.project", "tracker.keytask"}
+RECORDS = {
+    "tracker.taskupdate",
+    "projects.projectupdate",
+    "cooperation.cooperationupdate",
+    "notifications.dispatch",
+}
+OWNED = {"projects.project", "tracker.keytask", "cooperation.cooperationitem"}
 # Owned, but every page is read-only: each change is a step with its own page (a POST to
 # the change or delete page is refused for everyone; the add page raises a problem).
 STEP_ONLY = {"projects.blocker"}
 # The apps whose tables a user could change through a page (their history tables too).
 WATCHED_APPS = {
+    "cooperation",
     "performance",
     "bulletins",
     "workdays",
@@ -162,6 +168,7 @@ def world(db, make_official, department, other_department, project, task, work_p
     IndustryChain.objects.create(name="新能源", group="local")
     CalendarException.objects.create(date=datetime.date(2026, 10, 9), note="市政府临时调整")
     targets_and_bulletins(project.host_division)
+    items = cooperation_items(department, other_department, project.origin)
     CityLeader.objects.create(name="王五", title="副市长").departments.set([department])
     create_api_token(name="大屏", user=supervisor, scope="read")
     Dispatch.objects.create(
@@ -191,13 +198,58 @@ def world(db, make_official, department, other_department, project, task, work_p
             "projects.project": project,
             "tracker.keytask": task,
             "projects.blocker": problems["own"],
+            "cooperation.cooperationitem": items["own"],
+            "cooperation.agreementarea": items["own_area"],
         },
         "other": {
             "projects.project": other_project,
             "tracker.keytask": other_task,
             "projects.blocker": problems["other"],
+            "cooperation.cooperationitem": items["other"],
+            "cooperation.agreementarea": items["other_area"],
         },
     }
+
+
+def cooperation_items(department, other_department, partner_division):
+    """An item of each department (the other's an agreement with an area), a counterpart,
+    and a report on each item."""
+    from cooperation.models import AgreementArea, CooperationItem, CooperationUpdate, Counterpart
+
+    partner = Counterpart.objects.create(
+        name="朝阳区人民政府", kind="district", division=partner_division
+    )
+    items = {}
+    for relation, owner, kind in (
+        ("own", department, "platform"),
+        ("other", other_department, "agreement"),
+    ):
+        item = CooperationItem.objects.create(
+            code=f"HZ-2023-{relation}",
+            title=f"{relation}合作事项",
+            kind=kind,
+            year=2023,
+            department=owner,
+        )
+        item.counterparts.set([partner])
+        CooperationUpdate.objects.create(
+            item=item, reported_on=datetime.date(2023, 5, 5), state="in_progress"
+        )
+        items[relation] = item
+    items["other_area"] = AgreementArea.objects.create(
+        agreement=items["other"], number=1, title="产业承接"
+    )
+    own_agreement = CooperationItem.objects.create(
+        code="XY-2023-own",
+        title="本部门框架协议",
+        kind="agreement",
+        year=2023,
+        department=department,
+    )
+    items["own_area"] = AgreementArea.objects.create(
+        agreement=own_agreement, number=1, title="科技创新"
+    )
+    return items
 
 
 def targets_and_bulletins(county):
@@ -484,6 +536,8 @@ def form_errors(response):
 
 def report_payload(label):
     today = datetime.date.today().isoformat()
+    if label == "cooperation.cooperationitem":
+        return {"reported_on": today, "state": "in_progress", "note": "x"}
     if label == "projects.project":
         return {"reported_on": today, "stage": "signed", "funds_in_place": "0", "note": "x"}
     return {"reported_on": today, "status": "in_progress", "progress": "20", "note": "x"}
@@ -506,7 +560,10 @@ API_READ_ONLY = {
 # Never edited over the API either: a problem changes by its steps (test_api_blocker_steps).
 API_STEP_ONLY = {"blocker"}
 # Written over the API by supervisors only (officials get 403); read by everyone logged in.
-API_SUPERVISOR_WRITES = {"target"}
+API_SUPERVISOR_WRITES = {"target", "counterpart"}
+# Owned through another record (an agreement's areas, through the agreement): own and
+# other department's over the API.
+API_OWNED_THROUGH = {"cooperation.agreementarea"}
 
 
 def api_patterns():
@@ -527,6 +584,7 @@ def classify_api(route, pattern):
         "stats-projects",
         "stats-tasks",
         "stats-blockers",
+        "stats-cooperation",
         "reporting-missing",
         "reporting-departments",
         "rankings",
@@ -555,6 +613,7 @@ def test_every_api_route_is_classified():
 
 def api_models():
     from bulletins.models import Bulletin
+    from cooperation.models import AgreementArea, CooperationItem, Counterpart
     from performance.models import Target
     from projects.models import Blocker, IndustryChain, Project
     from regions.models import CounterpartPairing, Division, Park
@@ -572,13 +631,16 @@ def api_models():
         "blocker": Blocker,
         "target": Target,
         "bulletin": Bulletin,
+        "cooperationitem": CooperationItem,
+        "counterpart": Counterpart,
+        "agreementarea": AgreementArea,
     }
 
 
 def api_targets(basename, world):
     model = api_models()[basename]
     label = model._meta.label_lower
-    if label in OWNED | STEP_ONLY:
+    if label in OWNED | STEP_ONLY | API_OWNED_THROUGH:
         return [("own", world["own"][label]), ("other", world["other"][label])]
     return [("reference", model.objects.order_by("pk").first())]
 
@@ -593,6 +655,11 @@ def api_write_body(basename, world):
     return {
         "project": {"name": "HACKED", "responsible_department": department},
         "keytask": {"title": "HACKED", "lead_department": department},
+        "cooperationitem": {"title": "HACKED", "department": department},
+        "agreementarea": {
+            "title": "HACKED",
+            "agreement": world["own"]["cooperation.agreementarea"].agreement_id,
+        },
     }.get(basename, {"name": "HACKED"})
 
 
@@ -612,7 +679,8 @@ def test_api_matrix(world, role):
         for relation, obj in objects:
             url = api_url(pattern, obj) if kind != "read" else reverse(pattern.name)
             if pattern.name.startswith("stats-"):
-                url += "?group_by=" + ("kind" if pattern.name == "stats-blockers" else "month")
+                by_kind = pattern.name in ("stats-blockers", "stats-cooperation")
+                url += "?group_by=" + ("kind" if by_kind else "month")
             tag = f"{role} {relation or ''} {url}"
             response = client.get(url)
             expected = 401 if role == "anonymous" else 200
@@ -628,7 +696,8 @@ def check_api_writes(client, role, kind, basename, relation, url, world):
     failures = []
     read_only = basename in API_READ_ONLY
     if kind == "updates":
-        methods = {"post": report_payload("projects.project" if basename == "project" else "x")}
+        label = {"project": "projects.project", "cooperationitem": "cooperation.cooperationitem"}
+        methods = {"post": report_payload(label.get(basename, "x"))}
     elif kind == "list":
         methods = {"post": api_write_body(basename, world)}
     else:

@@ -18,6 +18,7 @@ APPS = [
     "regions",
     "tracker",
     "projects",
+    "cooperation",
     "notifications",
     "performance",
     "bulletins",
@@ -31,6 +32,7 @@ EVERY_APP = (
     "regions",
     "tracker",
     "projects",
+    "cooperation",
     "notifications",
     "performance",
     "bulletins",
@@ -38,6 +40,8 @@ EVERY_APP = (
     "dashboard",
     "fixtures",
 )
+# What sits above the domain apps (they never import it).
+ABOVE_DOMAIN = ("performance", "bulletins", "mobile", "dashboard")
 # What each package may not import (tests aside). config is the top of the house: no app
 # imports it (settings are read through django.conf); bench drives the house from outside.
 FORBIDDEN = {
@@ -45,10 +49,12 @@ FORBIDDEN = {
     # The calendar sits just above core: every app counts working days with it.
     "workdays": (*EVERY_APP[2:], "config", "bench"),
     "regions": (*EVERY_APP[3:], "config", "bench"),
-    # tracker and projects import notifications only for its contracts (below).
-    "tracker": ("projects", *EVERY_APP[6:10], "fixtures", "config", "bench"),
-    "projects": (*EVERY_APP[6:10], "fixtures", "config", "bench"),
-    "notifications": ("projects", *EVERY_APP[6:10], "fixtures", "config", "bench"),
+    # tracker, projects and cooperation import notifications only for its contracts (below).
+    "tracker": ("projects", "cooperation", *ABOVE_DOMAIN, "fixtures", "config", "bench"),
+    "projects": ("cooperation", *ABOVE_DOMAIN, "fixtures", "config", "bench"),
+    # The cooperation ledger links items to the projects they became.
+    "cooperation": (*ABOVE_DOMAIN, "fixtures", "config", "bench"),
+    "notifications": ("projects", "cooperation", *ABOVE_DOMAIN, "fixtures", "config", "bench"),
     # Targets, counting and rankings read the domain apps; the bulletins read them all.
     "performance": ("bulletins", "mobile", "dashboard", "fixtures", "config", "bench"),
     "bulletins": ("mobile", "dashboard", "fixtures", "config", "bench"),
@@ -56,7 +62,7 @@ FORBIDDEN = {
     "mobile": ("dashboard", "fixtures", "config", "bench"),
     # The dashboard reads the REST API in the browser; on the server it needs only the
     # labels of choices (CHOICES_ONLY below), never an app's models.
-    "dashboard": (*EVERY_APP[2:9], "fixtures", "config", "bench"),
+    "dashboard": (*EVERY_APP[2:10], "fixtures", "config", "bench"),
     "fixtures": ("dashboard", "config", "bench"),
 }
 CHOICES_ONLY = {"dashboard"}
@@ -98,7 +104,7 @@ def test_an_app_never_imports_what_is_built_on_it(app):
     assert not offenders
 
 
-@pytest.mark.parametrize("app", ["regions", "tracker", "projects"])
+@pytest.mark.parametrize("app", ["regions", "tracker", "projects", "cooperation"])
 def test_domain_apps_import_notifications_only_for_the_source_contract(app):
     offenders = [
         f"{relative}: {module}"

@@ -105,7 +105,7 @@ def add_error_responses(result, generator, request, public):
             if "requestBody" in operation:
                 errors.update(BODY_ERRORS)
             if method in ("put", "patch") and path.startswith(
-                ("/api/v1/projects/", "/api/v1/tasks/")
+                ("/api/v1/projects/", "/api/v1/tasks/", "/api/v1/cooperation-items/")
             ):
                 errors.update(CONFLICTS)
             for code, (description, schema) in errors.items():

@@ -272,6 +272,7 @@ def test_every_configured_source_implements_the_contract():
         "KeyTaskDeadlines",
         "MilestoneDeadlines",
         "BlockerDeadlines",
+        "CooperationDeadlines",
     ]
     assert all(isinstance(source, DeadlineSource) for source in sources())
     assert [type(source).__name__ for source in problem_sources()] == ["OpenBlockers"]
