@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from core.spreadsheets import xlsx_bytes
 
-from .content import MEASURE_LABELS, MEASURES, list_label
+from .content import MEASURE_LABELS, MEASURES, cooperation_total, list_label
 from .reproducible import fixed_zip
 
 HEADLINE_FIGURES = (
@@ -71,6 +71,37 @@ def ranking_sheet(table, unit_label, discipline=False):
     return headers, rows
 
 
+def cooperation_sheet(content):
+    """The cooperation ledger by kind (the document's table), money in 万元, and a total."""
+    headers = [
+        _("Kind of cooperation"),
+        _("Code"),
+        _("Items of the ledger year %(year)d") % {"year": content.end.year},
+        _("Started in the period"),
+        _("Achieved in the period"),
+        _("Investment (10,000 yuan)"),
+        _("People"),
+        _("Landed as projects"),
+        _("Their total investment (10,000 yuan)"),
+    ]
+    lines = [*content.cooperation, cooperation_total(content.cooperation)]
+    rows = [
+        [
+            line.label or _("Total"),
+            line.kind,
+            line.items,
+            line.started,
+            line.achieved,
+            line.investment,
+            line.people,
+            line.landed_projects,
+            line.landed_investment,
+        ]
+        for line in lines
+    ]
+    return headers, rows
+
+
 def overdue_sheet(content):
     headers = [_("Code"), _("Key task"), _("Lead department"), _("Deadline"), _("Days overdue")]
     rows = [
@@ -116,6 +147,7 @@ def xlsx_annex(content):
             _("Departments"),
             *ranking_sheet(content.departments, _("Department"), discipline=True),
         ),
+        (_("Cooperation"), *cooperation_sheet(content)),
         (_("Overdue key tasks"), *overdue_sheet(content)),
         (_("Open problems"), *problems_sheet(content)),
     ]

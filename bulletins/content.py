@@ -100,6 +100,41 @@ class OpenProblem:
 
 
 @dataclass(frozen=True)
+class CooperationLine:
+    """One kind of the cooperation ledger (cooperation.stats.KindFigures): ``items`` and the
+    sums are over the items of the ledger year of the period's end; ``started`` and
+    ``achieved`` count the items whose date falls in the period."""
+
+    kind: str
+    label: str
+    items: int = 0
+    started: int = 0
+    achieved: int = 0
+    investment: Decimal = Decimal("0")  # 万元
+    people: int = 0
+    landed_projects: int = 0
+    landed_investment: Decimal = Decimal("0")  # 万元, the linked projects' total investment
+
+    @classmethod
+    def of(cls, figures):
+        values = {f.name: getattr(figures, f.name) for f in fields(cls)}
+        return cls(**{**values, "label": str(values["label"])})
+
+
+def cooperation_total(lines):
+    """The sum of every line (the tables' last row); the kind and label are empty."""
+    return CooperationLine(
+        kind="",
+        label="",
+        **{
+            f.name: sum((getattr(line, f.name) for line in lines), start=f.default)
+            for f in fields(CooperationLine)
+            if f.name not in ("kind", "label")
+        },
+    )
+
+
+@dataclass(frozen=True)
 class BulletinContent:
     kind: str
     start: datetime.date
@@ -115,6 +150,7 @@ class BulletinContent:
     departments: RankingTable
     overdue_tasks: tuple = ()
     open_problems: tuple = ()
+    cooperation: tuple = ()  # CooperationLine, in CooperationKind order
 
     @property
     def stamp(self):

@@ -1,9 +1,10 @@
 """The bulletin as a Word document (.docx): an official document's layout over its content.
 
 Red header (issuing office), document number over a red rule, title, salutation, body
-(the figures and their change), the ranking tables, the overdue key tasks and the open
-problems, the annex note, and the issuer with the date. The bytes depend on the content
-only (``reproducible``), so a rebuild of an unchanged period gives the same file.
+(the figures and their change), the ranking tables, the cooperation ledger by kind, the
+overdue key tasks and the open problems, the annex note, and the issuer with the date.
+The bytes depend on the content only (``reproducible``), so a rebuild of an unchanged
+period gives the same file.
 """
 
 import io
@@ -14,12 +15,21 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from . import wording
-from .content import MEASURE_LABELS, list_label, long_date, percent, signed_change
+from .content import (
+    MEASURE_LABELS,
+    cooperation_total,
+    list_label,
+    long_date,
+    percent,
+    signed_change,
+    yi,
+)
 from .docx_layout import SMALL_TABLE_SIZE, add_table, add_text, red_header, set_up
 from .reproducible import fixed_zip
 
 COUNTY_WIDTHS = (12, 12, 30, 16, 14, 14, 14, 16, 16, 12)
 DEPARTMENT_WIDTHS = (10, 10, 28, 13, 12, 12, 12, 13, 13, 13, 10, 10)
+COOPERATION_WIDTHS = (40, 15, 15, 15, 19, 14, 16, 22)
 
 
 def docx_bytes(content):
@@ -35,6 +45,7 @@ def docx_bytes(content):
     add_text(document, wording.introduction(content))
     overall(document, content)
     ranked(document, content)
+    cooperation(document, content)
     overdue(document, content)
     problems(document, content)
     closing(document, content)
@@ -111,8 +122,45 @@ def ranked(document, content):
     )
 
 
+def cooperation_headers():
+    return [
+        _("Kind of cooperation"),
+        _("Items this year"),
+        _("Started in the period"),
+        _("Achieved in the period"),
+        _("Investment (100 million yuan)"),
+        _("People"),
+        _("Landed as projects"),
+        _("Their investment (100 million yuan)"),
+    ]
+
+
+def cooperation_row(label, line):
+    return [
+        label,
+        line.items,
+        line.started,
+        line.achieved,
+        yi(line.investment),
+        line.people,
+        line.landed_projects,
+        yi(line.landed_investment),
+    ]
+
+
+def cooperation(document, content):
+    """The cooperation ledger (agreements, platforms, achievements...) by kind, with a total."""
+    add_text(document, _("3. Cooperation with Beijing, Tianjin and Hebei"), "Bulletin Heading 1")
+    add_text(document, wording.cooperation_paragraph(content))
+    total = cooperation_total(content.cooperation)
+    if total.items or total.started or total.achieved:
+        rows = [cooperation_row(line.label, line) for line in content.cooperation]
+        rows.append(cooperation_row(_("Total"), total))
+        add_table(document, cooperation_headers(), rows, widths=COOPERATION_WIDTHS)
+
+
 def overdue(document, content):
-    add_text(document, _("3. Key tasks overdue"), "Bulletin Heading 1")
+    add_text(document, _("4. Key tasks overdue"), "Bulletin Heading 1")
     add_text(document, wording.overdue_paragraph(content))
     if content.overdue_tasks:
         headers = [_("No."), _("Key task"), _("Lead department"), _("Deadline"), _("Days overdue")]
@@ -124,7 +172,7 @@ def overdue(document, content):
 
 
 def problems(document, content):
-    add_text(document, _("4. Problems not yet solved"), "Bulletin Heading 1")
+    add_text(document, _("5. Problems not yet solved"), "Bulletin Heading 1")
     add_text(document, wording.problems_paragraph(content))
     if content.open_problems:
         headers = [
@@ -143,7 +191,7 @@ def problems(document, content):
 
 
 def closing(document, content):
-    add_text(document, _("5. Next steps"), "Bulletin Heading 1")
+    add_text(document, _("6. Next steps"), "Bulletin Heading 1")
     add_text(document, wording.next_steps())
     annex = add_text(document, _("Annex: the full tables of this bulletin (Excel)"))
     annex.paragraph_format.space_before = Pt(28.95)

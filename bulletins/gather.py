@@ -5,6 +5,8 @@ from ``performance.rankings``, overdue key tasks from ``performance.discipline``
 rule the rankings' discipline part counts), and open problems from their steps: a problem
 is open at the period's end when it was raised by then and its last step by then left it
 unsolved. Rebuilding a past period therefore tells it as it was, whatever happened since.
+The cooperation ledger's figures per kind come from ``cooperation.stats.kind_figures``
+(items of the ledger year, those started and achieved in the period, what landed as projects).
 """
 
 from collections import defaultdict
@@ -12,6 +14,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.utils import timezone
 
+from cooperation.stats import kind_figures
 from performance import counting, discipline, rankings
 from performance.periods import Period, period_of
 from projects.choices import UNSOLVED_STATES, BlockerState
@@ -22,6 +25,7 @@ from workdays.calendar import calendar as workday_calendar
 from .content import (
     MEASURES,
     BulletinContent,
+    CooperationLine,
     Figures,
     OpenProblem,
     OverdueTask,
@@ -51,7 +55,13 @@ def gather_content(kind, day):
         departments=ranking_table(period, counting.Unit.DEPARTMENT),
         overdue_tasks=tuple(overdue_tasks(period)),
         open_problems=tuple(open_problems(period.end)),
+        cooperation=cooperation_lines(period.start, period.end),
     )
+
+
+def cooperation_lines(start, end):
+    """(CooperationLine) per kind of the cooperation ledger, in the kinds' order."""
+    return tuple(CooperationLine.of(figures) for figures in kind_figures(start, end))
 
 
 def figures(start, end):

@@ -5,7 +5,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from .content import long_date, period_name, wan, yi
+from .content import cooperation_total, long_date, period_name, wan, yi
 
 LIST_SEPARATOR = "、"
 
@@ -151,6 +151,45 @@ def lists_paragraph(table):
     red = LIST_SEPARATOR.join(table.listed("red")) or _("none")
     black = LIST_SEPARATOR.join(table.listed("black")) or _("none")
     return _("Red list: %(red)s. Black list: %(black)s.") % {"red": red, "black": black}
+
+
+def cooperation_paragraph(content):
+    """The cooperation ledger in one sentence: the ledger year's items, what started and
+    was achieved in the period, and what landed as projects."""
+    year = content.end.year
+    total = cooperation_total(content.cooperation)
+    if not total.items and not total.started and not total.achieved:
+        return _(
+            "No cooperation item with Beijing, Tianjin and Hebei is recorded in the ledger "
+            "of %(year)d."
+        ) % {"year": year}
+    values = {
+        "year": year,
+        "items": total.items,
+        "period": period_name(content.kind, content.start, content.end),
+        "started": total.started,
+        "achieved": total.achieved,
+        "landed": total.landed_projects,
+        "landed_yi": yi(total.landed_investment),
+    }
+    if not total.landed_projects:
+        return (
+            _(
+                "The ledger of %(year)d records %(items)s cooperation items with Beijing, "
+                "Tianjin and Hebei; in %(period)s, %(started)s items started and %(achieved)s "
+                "were achieved. By kind:"
+            )
+            % values
+        )
+    return (
+        _(
+            "The ledger of %(year)d records %(items)s cooperation items with Beijing, Tianjin "
+            "and Hebei, %(landed)s of which have landed as investment projects with a total "
+            "investment of %(landed_yi)s hundred million yuan; in %(period)s, %(started)s "
+            "items started and %(achieved)s were achieved. By kind:"
+        )
+        % values
+    )
 
 
 def overdue_paragraph(content):

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from projects.choices import Stage
 
+from .cooperation_labels import cooperation_labels
 from .ranking_labels import ranking_labels
 
 
@@ -39,6 +40,7 @@ def labels():
         "daysOpen": _("%(days)s days"),
         "stages": {stage.value: str(stage.label) for stage in Stage},
         "rankings": ranking_labels(),
+        "cooperation": cooperation_labels(),
     }
 
 
@@ -64,6 +66,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                     # parameters (unsolved, kind__exact, coordinating_department__id__exact)
                     # are a contract with that page.
                     "blockers": reverse("admin:app_list", args=["projects"]) + "blocker/",
+                    # The cooperation ledger's list; the panel filters it by the page's
+                    # year and a kind (kind__exact, year__exact: its list filters).
+                    "cooperation": reverse("admin:cooperation_cooperationitem_changelist"),
                 },
             },
         )

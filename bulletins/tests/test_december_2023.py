@@ -60,6 +60,32 @@ def test_the_december_bulletin_tells_the_documents_figures(december):
     assert book.worksheets[1].max_row == len(counties.rows)
 
 
+def test_the_december_bulletin_tells_the_cooperation_ledger(december):
+    from cooperation.stats import kind_figures
+
+    figures = kind_figures(datetime.date(2023, 12, 1), DECEMBER)
+    paragraphs, tables = paragraphs_and_tables(read(december.document))
+    # The third table, after the two rankings: a header, a row per kind and the total.
+    rows = [[cell.text for cell in row.cells] for row in tables[2].rows]
+    assert len(rows) == 1 + len(figures) + 1
+    by_kind = {row[0]: row[1:] for row in rows[1:-1]}
+    assert [row[0] for row in rows[1:-1]] == [f.label for f in figures]
+    for line in figures:
+        assert by_kind[line.label][:3] == [str(line.items), str(line.started), str(line.achieved)]
+        assert by_kind[line.label][5] == str(line.landed_projects)
+    # The documents' figures of 2023 (seed-facts.json, "aggregates").
+    items = {line.kind: line.items for line in figures}
+    assert (items["platform"], items["achievement"], items["firm_cooperation"]) == (36, 33, 78)
+    assert items["key_item"] == 74
+    assert rows[-1][1] == str(sum(line.items for line in figures))
+    assert any(str(sum(line.items for line in figures)) in text for text in paragraphs)
+
+    book = openpyxl.load_workbook(io.BytesIO(read(december.annex)))
+    sheet = book.worksheets[3]  # headline, counties, departments, then the cooperation ledger
+    annexed = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True) if row[1]}
+    assert annexed["platform"][2] == 36 and annexed["firm_cooperation"][2] == 78
+
+
 def test_a_rebuild_gives_identical_bytes(december):
     document, annex = read(december.document), read(december.annex)
     again = build_bulletin("month", DECEMBER)

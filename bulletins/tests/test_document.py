@@ -71,7 +71,7 @@ def test_the_document_has_the_official_layout_and_the_figures():
     assert "2 of the projects counted this year are possible duplicates" in text
     assert "KT-2023-007 制定对接服务清单" in text and "用地指标不足" in text
     assert "12/31/2023" in text  # the date, in the site's language (2023年12月31日 in Chinese)
-    assert len(document.tables) == 4
+    assert len(document.tables) == 5  # counties, departments, cooperation, overdue, problems
     assert [c.text for c in document.tables[0].rows[1].cells][:4] == ["1", "+2", "陵城区", "98.50"]
 
 
@@ -118,6 +118,7 @@ def test_the_annex_holds_every_table_with_formulas_kept_as_text():
         "Headline",
         "Counties",
         "Departments",
+        "Cooperation",
         "Overdue key tasks",
         "Open problems",
     ]
@@ -144,4 +145,4 @@ def test_a_weekly_bulletin_and_empty_lists():
     assert "no key task was overdue" in text and "no problem raised was left unsolved" in text
     # The year's first week has no earlier period of the same year to compare with.
     assert "the year's first period" in text
-    assert len(document.tables) == 2
+    assert len(document.tables) == 3  # the rankings and the cooperation ledger
