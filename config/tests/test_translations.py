@@ -9,7 +9,15 @@ from django.apps import apps
 from django.utils import translation
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES"
-TRACKER_APPS = ("regions", "tracker", "projects", "notifications", "performance", "bulletins")
+TRACKER_APPS = (
+    "regions",
+    "tracker",
+    "projects",
+    "cooperation",
+    "notifications",
+    "performance",
+    "bulletins",
+)
 
 
 def test_catalogue_is_complete_and_compiled():
