@@ -14,6 +14,7 @@ from cooperation import services
 from cooperation.choices import CooperationKind, CooperationState, CounterpartKind
 from cooperation.models import AgreementArea, CooperationItem, Counterpart
 from cooperation.resources import CooperationItemResource
+from core.testing.workbooks import rows_of, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -81,20 +82,6 @@ def export(client, query=""):
     response = client.post(f"{EXPORT}?{query}", {"format": "0", "resource": "0", **fields})
     assert response.status_code == 200
     return response.content
-
-
-def rows_of(content):
-    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
-
-
-def workbook(rows):
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def upload(client, content):

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.testing.workbooks import rows_of, workbook
 from performance.models import Target
 from performance.resources import TargetResource
 from performance.services import delete_targets, save_target
@@ -214,20 +215,6 @@ def test_a_supervisor_deletes_targets_through_the_list(client, supervisor_user, 
 
 
 # --- Excel --------------------------------------------------------------------------------
-
-
-def rows_of(content):
-    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
-
-
-def workbook(rows):
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def export(admin):

@@ -1,14 +1,13 @@
 """The project ledger in Excel: export the filtered list, import with preview, all or nothing."""
 
 import datetime
-import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.testing.workbooks import rows_of, workbook
 from projects.choices import IndustryChainGroup, Stage
 from projects.models import IndustryChain, Project
 from projects.resources import ProjectResource
@@ -68,20 +67,6 @@ def export(client, query=""):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     return response.content
-
-
-def rows_of(content):
-    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
-
-
-def workbook(rows):
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def upload(client, content, name="台账.xlsx"):
