@@ -6,13 +6,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.evidence import EvidenceFile
 from core.ownership import OwnedManager, OwnedQuerySet
 from core.reports import Report
-from core.validators import one_line_errors, year_errors
+from core.validators import FIRST_YEAR, LAST_YEAR, one_line_errors, year_errors
 from projects.models import MONEY, Project
 from regions.models import Division
 from tracker.models import Department
@@ -172,8 +173,23 @@ class CooperationItem(models.Model):
             errors["area"] = _("Choose an area of the agreement the item is under.")
         if self.state == CooperationState.ACHIEVED and self.achieved_on is None:
             errors["achieved_on"] = _("An achieved item needs the date it was achieved.")
+        errors.update(self.date_errors())
         if errors:
             raise ValidationError(errors)
+
+    def date_errors(self):
+        """Dates in the ledger's years, and no achievement dated after today."""
+        errors = {}
+        for name in ("started_on", "deadline", "achieved_on"):
+            day = getattr(self, name)
+            if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+                errors[name] = _("Enter a date from %(first)s to %(last)s.") % {
+                    "first": FIRST_YEAR,
+                    "last": LAST_YEAR,
+                }
+        if self.achieved_on is not None and self.achieved_on > timezone.localdate():
+            errors.setdefault("achieved_on", _("An item cannot be achieved in the future."))
+        return errors
 
 
 class AgreementArea(models.Model):
@@ -188,9 +204,12 @@ class AgreementArea(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("number"), validators=[MaxValueValidator(999)])
     title = models.CharField(_("title"), max_length=200)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, null=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, null=True)
     is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
 
     objects = OwnedManager()
+    history = HistoricalRecords(excluded_fields=["is_demo"])
     owner_department_path = "agreement__department"
 
     class Meta:

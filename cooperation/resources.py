@@ -70,7 +70,7 @@ class AreaWidget(widgets.Widget):
         areas = AgreementArea.objects.filter(agreement__code=agreement)
         number, _dot, _title = text.partition(".")
         found = areas.filter(title=text).first()
-        if found is None and number.strip().isdigit():
+        if found is None and re.fullmatch(r"[0-9]{1,3}", number.strip()):
             found = areas.filter(number=int(number)).first()
         if found is None:
             raise ValueError(
@@ -83,6 +83,18 @@ class AreaWidget(widgets.Widget):
         return str(value) if value is not None else ""
 
 
+class WholeNumberWidget(widgets.IntegerWidget):
+    """A count or a year: 2024.7 is a typing slip, refused rather than cut to 2024."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, float) and not value.is_integer():
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
+        text = "" if value is None else str(value).strip()
+        if re.fullmatch(r"-?[0-9]+\.[0-9]*[1-9][0-9]*", text):
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text})
+        return super().clean(value, row=row, **kwargs)
+
+
 class CooperationItemResource(LedgerResource):
     """One row per cooperation item; departments by short name, places and counterparts
     by name, the agreement and the project by code, kinds and states by label."""
@@ -90,7 +102,7 @@ class CooperationItemResource(LedgerResource):
     owner_field = "department"
 
     kind = fields.Field(attribute="kind", widget=ChoiceLabelWidget(CooperationKind))
-    year = fields.Field(attribute="year", widget=widgets.IntegerWidget())
+    year = fields.Field(attribute="year", widget=WholeNumberWidget())
     department = fields.Field(
         attribute="department", widget=NamedForeignKeyWidget(Department, "short_name")
     )
@@ -105,7 +117,7 @@ class CooperationItemResource(LedgerResource):
     deadline = fields.Field(attribute="deadline", widget=LedgerDateWidget())
     achieved_on = fields.Field(attribute="achieved_on", widget=LedgerDateWidget())
     investment = fields.Field(attribute="investment", widget=widgets.DecimalWidget())
-    people = fields.Field(attribute="people", widget=widgets.IntegerWidget())
+    people = fields.Field(attribute="people", widget=WholeNumberWidget())
     project = fields.Field(attribute="project", widget=NamedForeignKeyWidget(Project, "code"))
     code = fields.Field(attribute="code", widget=TextWidget())
     title = fields.Field(attribute="title", widget=TextWidget())
@@ -121,6 +133,10 @@ class CooperationItemResource(LedgerResource):
         # The area is looked up among the areas of the agreement named in the same row.
         self.fields["area"].widget = AreaWidget(self.fields["agreement"].column_name)
 
+    def before_import(self, dataset, **kwargs):
+        self.codes_seen = set()
+        super().before_import(dataset, **kwargs)
+
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related(
             "department", "division", "agreement", "area", "project"
@@ -134,6 +150,14 @@ class CooperationItemResource(LedgerResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        # Two rows with one code would silently merge (the second updating the first inside
+        # the import's transaction): the file is refused instead.
+        codes = self.__dict__.setdefault("codes_seen", set())
+        if instance.code in codes:
+            errors.setdefault("code", []).append(
+                _("An earlier row of this file already has this code.")
+            )
+        codes.add(instance.code)
         field = self.fields["counterparts"]
         self.pending_counterparts = None
         if field.column_name in row:

@@ -19,7 +19,7 @@ from core.ownership import ensure_changeable, ensure_still_changeable, is_superv
 from core.reports import record_report
 from projects.models import Project
 
-from .choices import CooperationState
+from .choices import CooperationKind, CooperationState
 from .models import AgreementArea, CooperationEvidence, CooperationItem, CooperationUpdate
 
 # What an item's reports decide: a plain edit may not change it once reports exist.
@@ -56,12 +56,18 @@ def validate_state_change(current, new):
         )
 
 
-def validate_project_link(item):
-    """A project is what one item became: it is linked to at most one item. The project's
-    row is locked, so that two items cannot take it at the same moment."""
+def validate_project_link(item, by):
+    """A project is what one item became: it is linked to at most one item, and an official
+    links only a project of their own department (a supervisor any). The project's row is
+    locked, so that two items cannot take it at the same moment."""
     if item.project_id is None:
         return
-    Project.objects.select_for_update().filter(pk=item.project_id).exists()
+    if not Project.objects.select_for_update().filter(pk=item.project_id).exists():
+        return  # the foreign key's own check names it
+    if by is not None and not Project.objects.changeable_by(by).filter(pk=item.project_id).exists():
+        raise ValidationError(
+            {"project": _("Link a project of your own department; the office links others.")}
+        )
     taken = CooperationItem.objects.filter(project_id=item.project_id).exclude(pk=item.pk).first()
     if taken is not None:
         raise ValidationError(
@@ -72,11 +78,25 @@ def validate_project_link(item):
         )
 
 
-def stored_project_id(item):
+def stored_row(item):
+    """The stored (project id, kind, state) of an item, locked; Nones for a new one."""
     if item.pk is None:
-        return None
+        return None, None, None
     stored = CooperationItem.objects.select_for_update().filter(pk=item.pk)
-    return stored.values_list("project_id", flat=True).first()
+    return stored.values_list("project_id", "kind", "state").first() or (None, None, None)
+
+
+def validate_edit(item, kind, state):
+    """What a plain edit may not do: move an agreement with areas or items under it to
+    another kind (its items would lose their agreement), or move the state backwards (the
+    same moves as reports: achieved is final)."""
+    moved = kind == CooperationKind.AGREEMENT and item.kind != CooperationKind.AGREEMENT
+    if moved and (item.areas.exists() or item.items_under.exists()):
+        raise ValidationError(
+            {"kind": _("This agreement has areas or items under it; it stays an agreement.")}
+        )
+    if state is not None and item.state != state:
+        validate_state_change(state, item.state)
 
 
 @transaction.atomic
@@ -90,7 +110,8 @@ def save_item(item, *, by=None, counterparts=None, landed_on=None):
     through a report. Linking the item to a project for the first time lands it: an item
     not yet achieved is reported achieved on ``landed_on`` (default today).
     """
-    before = stored_project_id(item)
+    before, kind, state = stored_row(item)
+    validate_edit(item, kind, state)
     if by is not None:
         # The history names who changed the item outside a request too (commands, tasks).
         item._history_user = by
@@ -101,7 +122,7 @@ def save_item(item, *, by=None, counterparts=None, landed_on=None):
     def set_counterparts():
         # After the department check of the stored row: a stranger learns nothing here.
         if item.project_id != before:
-            validate_project_link(item)
+            validate_project_link(item, by)
         if counterparts is not None:
             item.counterparts.set(counterparts)
 

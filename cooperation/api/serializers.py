@@ -1,6 +1,7 @@
 """How the cooperation ledger is shown and written over the API. Money is in 万元."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -61,14 +62,6 @@ class CounterpartBriefSerializer(CounterpartSerializer):
         fields = ["id", "name", "kind", "kind_label", "province", "province_name"]
 
 
-# Present on the model once it carries them (every row says when it was made and changed).
-AREA_TIMESTAMPS = [
-    name
-    for name in ("created_at", "updated_at")
-    if any(field.name == name for field in AgreementArea._meta.get_fields())
-]
-
-
 class AgreementAreaSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
     agreement_code = RelatedName("agreement.code")
     agreement_title = RelatedName("agreement.title")
@@ -92,7 +85,8 @@ class AgreementAreaSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
             "number",
             "title",
             "items",
-            *AREA_TIMESTAMPS,
+            "created_at",
+            "updated_at",
         ]
         one_line_fields = ["title"]
         # The pair is unique in the database; the model's constraint says so field by
@@ -131,14 +125,32 @@ class CooperationStatusSerializer(serializers.Serializer):
     files = EvidenceUploadsField(required=False, help_text="Evidence files, checked on content.")
 
 
+MAX_COUNTERPARTS = 50
+
+
+@extend_schema_field({"type": "array", "items": {"type": "integer"}, "maxItems": MAX_COUNTERPARTS})
+class CounterpartsField(serializers.ManyRelatedField):
+    """Counterparts by id, at most MAX_COUNTERPARTS: each id costs a look-up, so a list of
+    a million is refused before the first."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list | tuple) and len(data) > MAX_COUNTERPARTS:
+            raise serializers.ValidationError(
+                _("Name at most %(count)s counterparts.") % {"count": MAX_COUNTERPARTS}
+            )
+        return super().to_internal_value(data)
+
+
 # An item of the ledger: its fields, each link followed by the names of what it links to,
 # then what is derived. (A comment, not a docstring: that would become the schema's.)
 class CooperationItemSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
     kind_label = LabelField("kind")
     department_name = serializers.CharField(source="department.short_name", read_only=True)
     division_name = RelatedName("division.name")
-    counterparts = serializers.PrimaryKeyRelatedField(
-        queryset=Counterpart.objects.all(), many=True, required=False
+    counterparts = CounterpartsField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=Counterpart.objects.all()),
+        required=False,
+        help_text=f"The counterparts' ids, at most {MAX_COUNTERPARTS}.",
     )
     counterpart_details = CounterpartBriefSerializer(
         source="counterparts", many=True, read_only=True

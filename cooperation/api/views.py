@@ -117,7 +117,7 @@ class AgreementAreaViewSet(
 ):
     """The cooperation areas of framework agreements (the Chaoyang agreement covers 11),
     each with how many items are filed under it; the items themselves are at
-    ``/api/v1/cooperation-items/?area={id}``.
+    ``/api/v1/cooperation-items/?area=<id>``.
 
     Everyone signed in reads them; the agreement's department (or a supervisor) adds and
     changes them, and never moves one to another department's agreement.

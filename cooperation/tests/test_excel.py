@@ -173,6 +173,8 @@ def test_an_import_adds_and_changes_rows_with_counterparts_by_name(
         ("area", "99"),
         ("department", "不存在的局"),
         ("people", -5),
+        ("year", 2024.7),  # a typing slip, not 2024
+        ("area", "²"),  # a superscript is not an area number
     ],
 )
 def test_a_bad_cell_names_its_row_and_column_and_nothing_is_imported(
@@ -217,4 +219,16 @@ def test_an_official_imports_only_their_departments_items(
     mine_for_them[column("department")] = other_department.short_name
     response = upload(client, workbook([rows[0], list(mine_for_them.values())]))
     assert not response.context.get("confirm_form")
+    assert state() == before
+
+
+def test_two_rows_with_one_code_refuse_the_file(admin_client, ledger):
+    rows = rows_of(export(admin_client))
+    header, first = rows[0], list(rows[1])
+    second = list(first)
+    second[header.index(column("title"))] = "同一编号的第二行"
+    before = state()
+    response = upload(admin_client, workbook([header, first, second]))
+    assert response.status_code == 200 and not response.context.get("confirm_form")
+    assert column("code") in response.content.decode()
     assert state() == before

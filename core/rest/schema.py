@@ -109,7 +109,5 @@ def add_error_responses(result, generator, request, public):
             ):
                 errors.update(CONFLICTS)
             for code, (description, schema) in errors.items():
-                if code == "400" and method == "get" and "{id}" in str(path_item):
-                    continue
                 responses.setdefault(code, response(description, schema))
     return result
