@@ -35,6 +35,15 @@ def lingcheng(dezhou):
 
 
 @pytest.fixture
+def decheng(dezhou):
+    from regions.models import Division
+
+    return Division.objects.create(
+        code="371402", name="德城区", level=DivisionLevel.DISTRICT, parent=dezhou
+    )
+
+
+@pytest.fixture
 def department(dezhou):
     from tracker.models import Department
 

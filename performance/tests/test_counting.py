@@ -45,13 +45,6 @@ def edit(project, day, **changes):
 
 
 @pytest.fixture
-def decheng(dezhou):
-    return Division.objects.create(
-        code="371402", name="德城区", level=DivisionLevel.DISTRICT, parent=dezhou
-    )
-
-
-@pytest.fixture
 def make_project(lingcheng, beijing, department):
     made = []
 

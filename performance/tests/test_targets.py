@@ -14,8 +14,6 @@ from core.testing.workbooks import rows_of, workbook
 from performance.models import Target
 from performance.resources import TargetResource
 from performance.services import delete_targets, save_target
-from regions.choices import DivisionLevel
-from regions.models import Division
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +37,6 @@ def grants(db):
     officials, _new = Group.objects.get_or_create(name=OFFICIALS)
     supervisors.permissions.add(*target.filter(codename__endswith="_target"))
     officials.permissions.add(*target.filter(codename="view_target"))
-
-
-@pytest.fixture
-def decheng(dezhou):
-    return Division.objects.create(
-        code="371402", name="德城区", level=DivisionLevel.DISTRICT, parent=dezhou
-    )
 
 
 @pytest.fixture

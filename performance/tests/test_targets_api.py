@@ -6,20 +6,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from performance.models import Target
-from regions.choices import DivisionLevel
-from regions.models import Division
 
 from .test_targets import grants, state  # noqa: F401  (grants: the roles' permissions)
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/targets/"
-
-
-@pytest.fixture
-def decheng(dezhou):
-    return Division.objects.create(
-        code="371402", name="德城区", level=DivisionLevel.DISTRICT, parent=dezhou
-    )
 
 
 @pytest.fixture

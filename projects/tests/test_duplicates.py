@@ -22,20 +22,11 @@ from projects.duplicates import (
     under_review,
 )
 from projects.models import DuplicateDismissal, Project
-from regions.choices import DivisionLevel
-from regions.models import Division
 
 pytestmark = pytest.mark.django_db
 
 INVESTOR = "北京恒瑞安科技有限公司"
 counter = itertools.count(100)
-
-
-@pytest.fixture
-def decheng(dezhou):
-    return Division.objects.create(
-        code="371402", name="德城区", level=DivisionLevel.DISTRICT, parent=dezhou
-    )
 
 
 @pytest.fixture

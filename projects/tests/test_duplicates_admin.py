@@ -7,20 +7,11 @@ import pytest
 from django.urls import reverse
 
 from projects.models import DuplicateDismissal, Project
-from regions.choices import DivisionLevel
-from regions.models import Division
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "admin:projects_project_duplicates"
 counter = itertools.count(500)
-
-
-@pytest.fixture
-def decheng(dezhou):
-    return Division.objects.create(
-        code="371402", name="德城区", level=DivisionLevel.DISTRICT, parent=dezhou
-    )
 
 
 @pytest.fixture
