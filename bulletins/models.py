@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.ownership import OwnedManager
+from core.timestamps import Timestamped
 
 
 class BulletinKind(models.TextChoices):
@@ -18,7 +19,7 @@ def bulletin_path(bulletin, filename):
     return f"bulletins/{bulletin.kind}/{bulletin.period_start:%Y}/{filename}"
 
 
-class Bulletin(models.Model):
+class Bulletin(Timestamped):
     """A bulletin for one week or month: the Word document and its Excel annex, built from
     the history of the period, so that rebuilding it gives the same files."""
 

@@ -143,6 +143,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.api_guard.ApiGuardMiddleware",  # JSON, never a 500, under /api/
+    # ETag on the API's GET answers, 304 on a matching If-None-Match.
+    "core.rest.conditional.ConditionalGetMiddleware",
     # A lost database connection: 503 with Retry-After, in the caller's language.
     "core.db_outage.DatabaseOutageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -335,6 +337,16 @@ TRACKER_CITY_EMAIL_ROWS_PER_DEPARTMENT = env.int(
 # A send claimed longer ago than this belongs to a worker that died while sending; another
 # worker may take it over. Keep it well above EMAIL_TIMEOUT.
 TRACKER_DISPATCH_CLAIM_SECONDS = env.int("TRACKER_DISPATCH_CLAIM_SECONDS", default=600)
+# Webhooks and group robots (docs/integrations.md). A receiver or robot platform that does
+# not answer within this many seconds counts as down for the run; the user's request never
+# waits on it (only the worker delivers).
+TRACKER_WEBHOOK_TIMEOUT = env.int("TRACKER_WEBHOOK_TIMEOUT", default=10)
+# An endpoint (webhook subscription, group robot) that failed this many deliveries in a row
+# is paused and the supervisors are told; about 16 hours with the backoff of the retries.
+TRACKER_ENDPOINT_PAUSE_AFTER = env.int("TRACKER_ENDPOINT_PAUSE_AFTER", default=8)
+# Messages per minute to one group robot; WeCom and DingTalk both allow 20 (DingTalk then
+# blocks the robot for 10 minutes), so keep a margin.
+TRACKER_ROBOT_PER_MINUTE = env.int("TRACKER_ROBOT_PER_MINUTE", default=18)
 # /healthz reports the scheduler as down when celery beat has not ticked for this long.
 TRACKER_SCHEDULER_MAX_SILENCE_SECONDS = env.int(
     "TRACKER_SCHEDULER_MAX_SILENCE_SECONDS", default=180
@@ -453,6 +465,12 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # so 200 rows keep each request near 5 seconds.
 TRACKER_IMPORT_MAX_BYTES = env.int("TRACKER_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 TRACKER_IMPORT_MAX_ROWS = env.int("TRACKER_IMPORT_MAX_ROWS", default=200)
+
+# Incremental sync (core.rest.sync): a keyset page never includes rows changed in the last
+# this many seconds, so that a transaction still running when a client reads (its rows
+# stamped earlier than they commit) is not skipped. Keep it above the longest write
+# transaction (an Excel import of TRACKER_IMPORT_MAX_ROWS rows takes about 2 s).
+TRACKER_SYNC_SETTLE_SECONDS = env.int("TRACKER_SYNC_SETTLE_SECONDS", default=5)
 
 # Targets, rankings and bulletins (docs/targets.md, docs/rankings.md, docs/bulletins.md).
 # The documents count projects "of over 100 million yuan" (过亿元项目): the smallest total

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from core.evidence import EvidenceFile
 from core.ownership import OwnedManager, OwnedQuerySet
 from core.reports import Report
+from core.timestamps import TouchOnSave
 from core.validators import FIRST_YEAR, LAST_YEAR, one_line_errors, year_errors
 from projects.models import MONEY, Project
 from regions.models import Division
@@ -21,7 +22,7 @@ from tracker.models import Department
 from .choices import CooperationKind, CooperationState, CounterpartKind
 
 
-class Counterpart(models.Model):
+class Counterpart(TouchOnSave):
     """A partner in Beijing, Tianjin or Hebei (a district, university, institute, hospital,
     firm...), kept once and named by every item that works with it. Reference data:
     supervisors keep the list."""
@@ -63,7 +64,7 @@ class CooperationItemQuerySet(OwnedQuerySet):
         return self.filter(state__in=(CooperationState.PLANNED, CooperationState.IN_PROGRESS))
 
 
-class CooperationItem(models.Model):
+class CooperationItem(TouchOnSave):
     """One cooperation item of the ledger (台账), of one kind, owned by its department."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
@@ -146,7 +147,10 @@ class CooperationItem(models.Model):
         verbose_name = _("cooperation item")
         verbose_name_plural = _("cooperation items")
         ordering = ["-year", "code"]
-        indexes = [models.Index(fields=["kind", "year"], name="cooperation_kind_year")]
+        indexes = [
+            models.Index(fields=["kind", "year"], name="cooperation_kind_year"),
+            models.Index(fields=["updated_at", "id"], name="cooperation_sync"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(achieved_on__isnull=True) | Q(state=CooperationState.ACHIEVED),
@@ -192,7 +196,7 @@ class CooperationItem(models.Model):
         return errors
 
 
-class AgreementArea(models.Model):
+class AgreementArea(TouchOnSave):
     """One of the areas a framework agreement covers (the Chaoyang agreement has 11)."""
 
     agreement = models.ForeignKey(

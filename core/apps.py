@@ -2,8 +2,8 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """The floor under every app: no models of its own, only bases, helpers and templates
-    (the Excel import page)."""
+    """The floor under every app: bases, helpers and templates (the Excel import page), and
+    one model, the deletion records (Tombstone) a syncing client reads."""
 
     name = "core"
     verbose_name = "core"

@@ -1,14 +1,127 @@
-"""The dispatch log and the heartbeat: what was told to whom, and that beat is alive.
+"""The dispatch log, its endpoints and the heartbeat: what was told to whom, by which
+channel, and that beat is alive.
 
-Both were tracker's models until notifications became an app of its own; they keep
-their tables (``db_table``), so moving them changed no data.
+Dispatch and Heartbeat were tracker's models until notifications became an app of its
+own; they keep their tables (``db_table``), so moving them changed no data.
 """
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.ownership import OwnedManager
+from core.timestamps import Timestamped
+
+
+class Channel(models.TextChoices):
+    """How a dispatch goes out: one adapter each in notifications/channels/."""
+
+    EMAIL = "email", _("Email")
+    WEBHOOK = "webhook", _("Webhook")
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk group robot")
+
+
+class Endpoint(Timestamped):
+    """What a webhook subscription and a group robot share: a place dispatches go to,
+    paused after repeated failures (``TRACKER_ENDPOINT_PAUSE_AFTER``) until resumed."""
+
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    paused_at = models.DateTimeField(
+        _("paused at"),
+        null=True,
+        blank=True,
+        help_text=_("Set after repeated failed deliveries; nothing is sent until resumed."),
+    )
+    consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+
+class WebhookSubscription(Endpoint):
+    """Another system that wants the tracker's events, POSTed as signed JSON (supervisors
+    register them; reference data in the department rule)."""
+
+    url = models.URLField(_("URL"), max_length=500)
+    events = models.JSONField(
+        _("events"), default=list, help_text=_("The event types to deliver (notifications.events).")
+    )
+    # The HMAC key of the Standard Webhooks signature ("whsec_" + base64); stored as is,
+    # since signing needs it, and never shown after creation.
+    secret = models.CharField(_("secret"), max_length=80, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = OwnedManager()
+
+    class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+        ordering = ["name", "id"]
+
+
+class GroupRobot(Endpoint):
+    """A WeCom or DingTalk group robot a department (or, without one, the supervising
+    office) receives its reminders, escalations and digests in."""
+
+    class Platform(models.TextChoices):
+        WECOM = "wecom", _("WeCom (企业微信)")
+        DINGTALK = "dingtalk", _("DingTalk (钉钉)")
+
+    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
+    department = models.ForeignKey(
+        "tracker.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="robots",
+        help_text=_("Empty: the supervising office's robot (city-wide summaries and digests)."),
+    )
+    # The robot's address holds its credential (WeCom's key, DingTalk's access_token):
+    # write-only in the API, masked in lists and errors.
+    webhook_url = models.URLField(_("webhook address"), max_length=500)
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=100,
+        blank=True,
+        help_text=_("DingTalk's 加签 secret (SEC…), if the robot signs; empty otherwise."),
+    )
+    keyword = models.CharField(
+        _("keyword"),
+        max_length=20,
+        blank=True,
+        help_text=_("DingTalk's custom keyword, if the robot requires one."),
+    )
+    kinds = models.JSONField(
+        _("kinds"),
+        default=list,
+        blank=True,
+        help_text=_("Which messages it receives (reminders, rungs, digests, ...); empty: all."),
+    )
+
+    objects = OwnedManager()
+    owner_department_path = "department"
+
+    class Meta:
+        verbose_name = _("group robot")
+        verbose_name_plural = _("group robots")
+        ordering = ["department", "name", "id"]
 
 
 class Dispatch(models.Model):
@@ -30,6 +143,8 @@ class Dispatch(models.Model):
         NOTICE = "notice", _("Notice of a step")
         # The monthly bulletin (通报), linked for the leadership on the first working day.
         BULLETIN = "bulletin", _("Monthly bulletin")
+        # A webhook event (notifications.events): its subject_key is the event's id.
+        EVENT = "event", _("Webhook event")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -42,7 +157,30 @@ class Dispatch(models.Model):
     subject_key = models.CharField(
         _("about"), max_length=64, help_text=_("The department, item or “city” it is about.")
     )
-    recipient = models.EmailField(_("recipient"))
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.EMAIL
+    )
+    # An email address, or "webhook:<id>" / "robot:<id>" for an endpoint, so that the
+    # unique key below is the "once" for every channel.
+    recipient = models.CharField(_("recipient"), max_length=254)
+    subscription = models.ForeignKey(
+        WebhookSubscription,
+        verbose_name=_("webhook subscription"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dispatches",
+    )
+    robot = models.ForeignKey(
+        GroupRobot,
+        verbose_name=_("group robot"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dispatches",
+    )
+    # A webhook's exact JSON body (robots keep their markdown in body_text).
+    payload = models.JSONField(_("payload"), null=True, blank=True)
     period = models.DateField(
         _("period"),
         help_text=_("The day, the week's Monday, the deadline it is for, or the day of the step."),
@@ -74,8 +212,8 @@ class Dispatch(models.Model):
     objects = OwnedManager()
 
     class Meta:
-        verbose_name = _("email dispatch")
-        verbose_name_plural = _("email dispatch log")
+        verbose_name = _("dispatch")
+        verbose_name_plural = _("dispatch log")
         db_table = "tracker_dispatch"
         ordering = ["-created_at"]
         constraints = [
@@ -83,8 +221,23 @@ class Dispatch(models.Model):
                 fields=["kind", "subject_key", "recipient", "period"],
                 name="dispatch_once_per_key",
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(channel="email", subscription__isnull=True, robot__isnull=True)
+                    | Q(channel="webhook", subscription__isnull=False, robot__isnull=True)
+                    | Q(
+                        channel__in=["wecom", "dingtalk"],
+                        subscription__isnull=True,
+                        robot__isnull=False,
+                    )
+                ),
+                name="dispatch_endpoint_matches_channel",
+            ),
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="dispatch_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="dispatch_due"),
+            models.Index(fields=["channel", "status", "next_attempt_at"], name="dispatch_due_by"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient} ({self.period})"

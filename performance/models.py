@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.ownership import OwnedManager
+from core.timestamps import TouchOnSave
 from core.validators import one_line_errors, year_errors
 from projects.models import MONEY
 from regions.models import Division
@@ -18,7 +19,7 @@ from tracker.models import Department
 COUNT = {"null": True, "blank": True}
 
 
-class Target(models.Model):
+class Target(TouchOnSave):
     """One unit's annual targets: a county-level division's or a department's, one row a
     year. A blank measure has no target (it is left out of the unit's score)."""
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.ownership import OwnedManager, OwnedQuerySet
+from core.timestamps import Timestamped
 from core.validators import one_line_errors
 
 from .choices import DivisionLevel, ParkKind
@@ -29,7 +30,7 @@ class DivisionQuerySet(OwnedQuerySet):
         )
 
 
-class Division(models.Model):
+class Division(Timestamped):
     """An administrative division (行政区划), coded by GB/T 2260 where it has a code."""
 
     code = models.CharField(
@@ -97,7 +98,7 @@ class Division(models.Model):
         return division
 
 
-class Park(models.Model):
+class Park(Timestamped):
     """A park where projects land: development zones, new areas, enclaves, platforms."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -160,7 +161,7 @@ class Park(models.Model):
             raise ValidationError(errors)
 
 
-class CounterpartPairing(models.Model):
+class CounterpartPairing(Timestamped):
     """A county-to-district pairing (一县一区 对接合作)."""
 
     home = models.ForeignKey(

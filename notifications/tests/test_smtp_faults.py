@@ -102,7 +102,7 @@ MAIL_SENDING = re.compile(
 
 
 def test_no_web_request_sends_mail():
-    """Only notifications/dispatch.py, run by the worker, talks to the mail server: views,
+    """Only the email channel, run by the worker's delivery, talks to the mail server: views,
     admin actions and API calls queue rows in the dispatch log and return."""
     root = pathlib.Path(settings.BASE_DIR)
     senders = sorted(
@@ -111,7 +111,7 @@ def test_no_web_request_sends_mail():
         if not {".venv", "tests", "node_modules", "bench"} & set(path.relative_to(root).parts)
         and MAIL_SENDING.search(path.read_text(encoding="utf-8"))
     )
-    assert senders == ["notifications/dispatch.py"]
+    assert senders == ["notifications/channels/email.py"]
     # Django mails errors to ADMINS from inside the failing request: there are none.
     assert not settings.ADMINS and not settings.MANAGERS
 

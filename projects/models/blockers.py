@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.evidence import EvidenceFile
 from core.ownership import OwnedQuerySet, department_id_of, is_supervisor
+from core.timestamps import Timestamped
 from core.validators import one_line_errors
 
 from ..choices import CHASED_STATES, UNSOLVED_STATES, BlockerAction, BlockerKind, BlockerState
@@ -45,7 +46,7 @@ class BlockerQuerySet(OwnedQuerySet):
         return self.filter(coordinating_department_id=department_id)
 
 
-class Blocker(models.Model):
+class Blocker(Timestamped):
     """A problem a project (or a key task) cannot get past alone: raised by the
     department that owns the project, given a coordinating department and a deadline by
     the leading group office, followed up until solved. The raising department owns the
@@ -119,6 +120,7 @@ class Blocker(models.Model):
         indexes = [
             models.Index(fields=["state", "deadline"], name="blocker_state_deadline"),
             models.Index(fields=["coordinating_department", "state"], name="blocker_coord_state"),
+            models.Index(fields=["updated_at", "id"], name="blocker_sync"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -13,6 +13,7 @@ from core.display import wan
 from core.evidence import EvidenceFile
 from core.ownership import OwnedManager, OwnedQuerySet
 from core.reports import Report
+from core.timestamps import Timestamped
 from core.validators import one_line_errors, year_errors
 from regions.models import Division, Park
 from tracker.choices import ReportingCycle
@@ -27,7 +28,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator
 DATE_ORDER = ("signed_on", "started_on", "produced_on")
 
 
-class IndustryChain(models.Model):
+class IndustryChain(Timestamped):
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     group = models.CharField(_("group"), max_length=32, choices=IndustryChainGroup.choices)
@@ -79,7 +80,7 @@ class ProjectQuerySet(OwnedQuerySet):
         return self.annotate(last_reported_on=Subquery(latest.values("reported_on")[:1]))
 
 
-class Project(models.Model):
+class Project(Timestamped):
     """An investment project (招商引资项目) and its current state."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
@@ -171,6 +172,8 @@ class Project(models.Model):
             # The lists' default order; with the id included, a page of ids is read from
             # the index alone (see core.rest.pagination).
             models.Index(fields=["-year", "code"], include=["id"], name="project_list_order"),
+            # A syncing client pages by (updated_at, id) (core.rest.sync).
+            models.Index(fields=["updated_at", "id"], name="project_sync"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.ownership import OwnedManager
+from core.timestamps import Timestamped
 from core.validators import email_errors, one_line_errors
 from regions.models import Division
 
 from ..choices import OfficialRole
 
 
-class Department(models.Model):
+class Department(Timestamped):
     """A municipal department (市直部门) that owns key tasks and projects."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -32,6 +33,16 @@ class Department(models.Model):
         help_text=_("Whether the department has set up a 对接京津冀工作科."),
     )
     email = models.EmailField(_("email"), blank=True)
+    # The department's code in the government's identity provider: single sign-on
+    # (tracker.sso) places an official in the department whose code the login claims.
+    sso_code = models.CharField(
+        _("single sign-on code"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The department's code in the identity provider's department claim."),
+    )
     is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
 
     objects = OwnedManager()

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from core.deadlines import light_for
 from core.ownership import OwnedManager, OwnedQuerySet
 from core.reports import Report
+from core.timestamps import Timestamped
 from core.validators import one_line_errors, year_errors
 
 from ..choices import (
@@ -24,7 +25,7 @@ from ..choices import (
 from .org import Department
 
 
-class WorkPoint(models.Model):
+class WorkPoint(Timestamped):
     """A work point (工作要点) of a year's plan, under one of the five aspects."""
 
     year = models.PositiveSmallIntegerField(_("year"))
@@ -70,7 +71,7 @@ class KeyTaskQuerySet(OwnedQuerySet):
         )
 
 
-class KeyTask(models.Model):
+class KeyTask(Timestamped):
     """A key task (重点任务) with a deadline (完成时限), led by one department."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
@@ -146,6 +147,7 @@ class KeyTask(models.Model):
         indexes = [
             models.Index(fields=["status", "deadline"], name="keytask_status_deadline"),
             models.Index(fields=["state", "deadline"], name="keytask_state_deadline"),
+            models.Index(fields=["updated_at", "id"], name="keytask_sync"),
         ]
         constraints = [
             models.CheckConstraint(
