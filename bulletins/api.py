@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.rest.fields import TIMESTAMPS
 from core.rest.viewsets import ReadOnlyViewSet
 
 from .models import Bulletin
@@ -42,6 +43,7 @@ class BulletinSerializer(serializers.ModelSerializer):
             "document_sha256",
             "annex_url",
             "annex_sha256",
+            *TIMESTAMPS,
         ]
 
     def link(self, bulletin, part):

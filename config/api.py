@@ -7,7 +7,10 @@ from rest_framework.routers import DefaultRouter
 from bulletins.api import BulletinViewSet
 from cooperation.api.stats import CooperationStatsView
 from cooperation.api.views import AgreementAreaViewSet, CooperationItemViewSet, CounterpartViewSet
+from core.rest.deleted import DeletedViewSet
+from notifications.api.robots import GroupRobotViewSet
 from notifications.api.views import DepartmentReportingView, MissingReportsView
+from notifications.api.webhooks import WebhookSubscriptionViewSet
 from performance.api.rankings import RankingsView
 from performance.api.targets import TargetViewSet
 from projects.api.blocker_stats import BlockerStatsView
@@ -33,6 +36,9 @@ router.register("counterparts", CounterpartViewSet)
 router.register("agreement-areas", AgreementAreaViewSet)
 router.register("targets", TargetViewSet)
 router.register("bulletins", BulletinViewSet)
+router.register("robots", GroupRobotViewSet)
+router.register("webhook-subscriptions", WebhookSubscriptionViewSet)
+router.register("deleted", DeletedViewSet)
 
 urlpatterns = [
     path("v1/stats/projects/", ProjectStatsView.as_view(), name="stats-projects"),

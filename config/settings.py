@@ -207,10 +207,74 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # is an ordinary index, which is all a laptop needs, so the warning says nothing useful.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
+# Single sign-on through the government's identity provider (OpenID Connect, the
+# authorization-code flow with PKCE; tracker/sso.py, docs/integrations.md): on when
+# OIDC_RP_CLIENT_ID is set. The provider's endpoints come from its discovery document
+# (/.well-known/openid-configuration); ID tokens are signed with RS256 and checked against
+# the provider's published keys (JWKS).
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+TRACKER_SSO_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+# The provider's issuer ("iss" of its tokens); when set, a token from another issuer is refused.
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+# mozilla-django-oidc would wait for ever on a provider that does not answer.
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_VERIFY_SSL = env.bool("OIDC_VERIFY_SSL", default=True)
+# A failed or refused sign-on returns to the login page, which says so.
+LOGIN_REDIRECT_URL_FAILURE = "/admin/login/?sso=failed"
+# Which claims name the official, their department (Department.sso_code) and, optionally,
+# the group whose members are supervisors (empty: supervisors are made in the admin).
+TRACKER_OIDC_USERNAME_CLAIM = env.str("TRACKER_OIDC_USERNAME_CLAIM", default="preferred_username")
+TRACKER_OIDC_NAME_CLAIM = env.str("TRACKER_OIDC_NAME_CLAIM", default="name")
+TRACKER_OIDC_DEPARTMENT_CLAIM = env.str("TRACKER_OIDC_DEPARTMENT_CLAIM", default="department")
+TRACKER_OIDC_GROUPS_CLAIM = env.str("TRACKER_OIDC_GROUPS_CLAIM", default="groups")
+TRACKER_OIDC_SUPERVISOR_GROUP = env.str("TRACKER_OIDC_SUPERVISOR_GROUP", default="")
+# Local passwords (the admin's and /api-auth/login/'s forms). Off: only single sign-on logs
+# people in; API tokens keep working. Turn them back on to use the break-glass superuser.
+TRACKER_LOCAL_PASSWORDS = env.bool("TRACKER_LOCAL_PASSWORDS", default=True)
+if TRACKER_SSO_ENABLED:
+    _oidc_endpoints = {
+        "OIDC_OP_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+        "OIDC_OP_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+        "OIDC_OP_USER_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+        "OIDC_OP_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+    }
+    _missing = [name for name, value in _oidc_endpoints.items() if not value]
+    if _missing or not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured(
+            "OIDC_RP_CLIENT_ID is set, so single sign-on also needs "
+            + ", ".join([*_missing, *([] if OIDC_RP_CLIENT_SECRET else ["OIDC_RP_CLIENT_SECRET"])])
+        )
+    # The client secret and the codes travel to the token endpoint: never in clear text
+    # in production (OIDC_ALLOW_PLAIN_HTTP for a provider reachable only inside a
+    # trusted network, at the office's own risk).
+    if PRODUCTION and not env.bool("OIDC_ALLOW_PLAIN_HTTP", default=False):
+        _plain = [name for name, value in _oidc_endpoints.items() if not value.startswith("https:")]
+        if _plain:
+            raise ImproperlyConfigured(f"Single sign-on endpoints must use https: {_plain}")
+    # Symmetric (HS*) tokens would be checked with the client secret, "none" not at all.
+    if OIDC_RP_SIGN_ALGO not in {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512"}:
+        raise ImproperlyConfigured("OIDC_RP_SIGN_ALGO must be RS256 (or RS384/512, ES256/384/512).")
+elif not TRACKER_LOCAL_PASSWORDS:
+    raise ImproperlyConfigured(
+        "TRACKER_LOCAL_PASSWORDS=false needs single sign-on (OIDC_RP_CLIENT_ID): "
+        "nobody could log in."
+    )
+
 AUTHENTICATION_BACKENDS = [
-    # First, so that a locked-out account or address is refused before any password check.
+    # First, so that a locked-out account or address is refused before any password check
+    # and before a sign-on callback is exchanged with the provider.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    *(["tracker.sso.OfficialOIDCBackend"] if TRACKER_SSO_ENABLED else []),
+    *(["django.contrib.auth.backends.ModelBackend"] if TRACKER_LOCAL_PASSWORDS else []),
 ]
 
 # Failed logins (admin and /api-auth/login/): after AXES_FAILURE_LIMIT failures within the
@@ -221,7 +285,9 @@ AXES_ENABLED = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # SQLite or PostgreSQL, no Redis
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Per username and per address; a single sign-on callback (no username) per address only
+# (tracker.sso.lockout_parameters says why).
+AXES_LOCKOUT_PARAMETERS = "tracker.sso.lockout_parameters"
 # A success does not wipe the failures: it would wipe those from the same address against
 # other accounts too, letting anyone with a login guess others' passwords without limit.
 AXES_RESET_ON_SUCCESS = False
@@ -347,6 +413,12 @@ TRACKER_ENDPOINT_PAUSE_AFTER = env.int("TRACKER_ENDPOINT_PAUSE_AFTER", default=8
 # Messages per minute to one group robot; WeCom and DingTalk both allow 20 (DingTalk then
 # blocks the robot for 10 minutes), so keep a margin.
 TRACKER_ROBOT_PER_MINUTE = env.int("TRACKER_ROBOT_PER_MINUTE", default=18)
+# The hosts a group robot's address may name: officials add robots, and the worker must not
+# become their way into the intranet (SSRF). An office running a private WeCom or DingTalk
+# adds its hosts; empty allows any host.
+TRACKER_ROBOT_HOSTS = env.list(
+    "TRACKER_ROBOT_HOSTS", default=["qyapi.weixin.qq.com", "oapi.dingtalk.com"]
+)
 # /healthz reports the scheduler as down when celery beat has not ticked for this long.
 TRACKER_SCHEDULER_MAX_SILENCE_SECONDS = env.int(
     "TRACKER_SCHEDULER_MAX_SILENCE_SECONDS", default=180

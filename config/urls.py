@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponsePermanentRedirect
 from django.urls import include, path, re_path, reverse
 from django.utils.encoding import escape_uri_path
@@ -14,11 +16,29 @@ from projects.views import (
     project_evidence,
     project_evidence_thumbnail,
 )
+from tracker.sso import AdminSignInForm, SignInForm
 from tracker.views import task_evidence, task_evidence_thumbnail
 
 admin.site.site_header = _("Investment-attraction project tracker")
 admin.site.site_title = _("Investment-attraction project tracker")
 admin.site.index_title = _("Projects, key tasks and deadlines")
+# Refuses at once when local passwords are off; the template shows the sign-on button.
+admin.site.login_form = AdminSignInForm
+
+# DRF's login and logout (rest_framework.urls) with the same password rule as the admin's.
+api_auth = (
+    [
+        path(
+            "login/",
+            auth_views.LoginView.as_view(
+                template_name="rest_framework/login.html", authentication_form=SignInForm
+            ),
+            name="login",
+        ),
+        path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    ],
+    "rest_framework",
+)
 
 
 def dispatch_log_moved(request, rest):
@@ -63,8 +83,12 @@ urlpatterns = [
         name="blocker_evidence_thumbnail",
     ),
     path("api/", include("config.api")),
-    path("api-auth/", include("rest_framework.urls")),
+    path("api-auth/", include(api_auth)),
 ]
+if settings.TRACKER_SSO_ENABLED:
+    # Single sign-on (tracker.sso): authenticate/ sends the browser to the identity
+    # provider, callback/ takes it back, logout/ (POST) logs out of the tracker only.
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 handler404 = "config.errors.not_found"
 handler500 = "config.errors.server_error"

@@ -208,8 +208,8 @@ class AgreementArea(TouchOnSave):
     )
     number = models.PositiveSmallIntegerField(_("number"), validators=[MaxValueValidator(999)])
     title = models.CharField(_("title"), max_length=200)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, null=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, null=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
 
     objects = OwnedManager()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from core.ownership import is_supervisor
 from projects.reporting import REPORTING_STAGES
 from tracker.choices import CHASED_TASK_STATES, TaskState
+from tracker.sso import SignInForm
 
 from .access import official_required, projects_for, queryset_for, tasks_for
 from .item_views import (
@@ -97,6 +98,7 @@ class LoginView(auth_views.LoginView):
     """Django's login (django-axes counts and locks out failures, as on the admin's)."""
 
     template_name = "mobile/login.html"
+    authentication_form = SignInForm  # refuses at once when local passwords are off
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):

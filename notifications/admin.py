@@ -1,4 +1,5 @@
-"""The dispatch log in the admin: every email, its status and error; resend; preview a digest."""
+"""The dispatch log in the admin: every email, webhook event and robot message, its status
+and error; resend; preview a digest."""
 
 from django import forms
 from django.contrib import admin
@@ -13,8 +14,10 @@ from django.utils.translation import gettext_lazy
 from core.admin import OwnedAdmin
 from core.ownership import is_supervisor
 
+from . import admin_webhooks  # noqa: F401  (registers the webhook subscriptions' admin)
 from . import dispatch as dispatch_service
 from .admin_missing import missing_reports_view
+from .admin_robots import GroupRobotAdmin  # noqa: F401  (registers it)
 from .models import Dispatch
 from .recipients import departments
 from .weekly import preview_digest
@@ -31,6 +34,7 @@ class DispatchAdmin(OwnedAdmin):
 
     list_display = [
         "created_at",
+        "channel",
         "kind",
         "recipient",
         "subject",
@@ -40,11 +44,12 @@ class DispatchAdmin(OwnedAdmin):
         "sent_at",
         "last_error",
     ]
-    list_filter = ["kind", "status", "period"]
+    list_filter = ["channel", "kind", "status", "period"]
     search_fields = ["recipient", "subject", "subject_key"]
     date_hierarchy = "created_at"
     actions = ["resend"]
     readonly_fields = [
+        "channel",
         "kind",
         "subject_key",
         "recipient",
@@ -60,20 +65,24 @@ class DispatchAdmin(OwnedAdmin):
         "sent_at",
         "created_at",
     ]
-    exclude = ["body_html"]
+    exclude = ["body_html", "subscription", "robot", "payload"]
     change_list_template = "admin/notifications/dispatch/change_list.html"
 
     def has_add_permission(self, request):
         return False
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # A subscription's "deliveries" link (admin_webhooks) filters the log by it.
+        return lookup == "subscription__id__exact" or super().lookup_allowed(lookup, value, request)
+
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=gettext_lazy("Send selected emails again"))
+    @admin.action(description=gettext_lazy("Send selected again"))
     def resend(self, request, queryset):
         count = dispatch_service.resend(list(queryset))
         self.message_user(
-            request, _("%(count)d emails will be sent at the next delivery.") % {"count": count}
+            request, _("%(count)d will be sent again at the next delivery.") % {"count": count}
         )
 
     def get_urls(self):

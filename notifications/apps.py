@@ -11,4 +11,4 @@ class NotificationsConfig(AppConfig):
     """
 
     name = "notifications"
-    verbose_name = _("Email notifications")
+    verbose_name = _("Notifications and integrations")

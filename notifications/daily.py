@@ -20,6 +20,7 @@ from .listing import Listing, by_deadline, department_lists
 from .models import Dispatch
 from .owed import collect_owed, run_moment
 from .recipients import Roster, department_addresses, departments_by_id
+from .robots import Robots
 from .sources import open_items
 
 
@@ -48,9 +49,11 @@ def collect(today, calendar, moment):
     return day
 
 
-def queue_reminders(day):
+def queue_reminders(day, robots=None):
     """One reminder a day to each department with something overdue or owed (a progress
-    report missing at the last cut-off, a receipt not given in time)."""
+    report missing at the last cut-off, a receipt not given in time), by email and to the
+    department's group robots."""
+    robots = robots or Robots()
     queued = []
     empty = Listing(by_deadline)
     for department_id in sorted(set(day.overdue) | set(day.owed)):
@@ -58,20 +61,21 @@ def queue_reminders(day):
         if department is None:  # deleted since the items were read
             continue
         owed = day.owed.get(department_id)
-        queued += queue_for(
-            department_addresses(department),
-            kind=Dispatch.Kind.REMINDER,
-            subject_key=f"department:{department_id}",
-            period=day.today,
-            template="reminder",
-            context={
+        message = {
+            "kind": Dispatch.Kind.REMINDER,
+            "subject_key": f"department:{department_id}",
+            "period": day.today,
+            "template": "reminder",
+            "context": {
                 "department": department,
                 "overdue": day.overdue.get(department_id, empty).section(day.today),
                 "owed": owed.section(department_id) if owed else None,
                 "lists": department_lists(department_id),
                 "today": day.today,
             },
-        )
+        }
+        queued += queue_for(department_addresses(department), **message)
+        queued += robots.queue(department_id, **message)
     return queued
 
 
@@ -84,9 +88,9 @@ def plan_daily(today, now=None):
     if not calendar.is_workday(today):
         return []
     day = collect(today, calendar, run_moment(today, now))
-    roster = Roster()
+    roster, robots = Roster(), Robots()
     return [
-        *queue_reminders(day),
-        *queue_rungs(day.ladder, roster, day.departments),
-        *queue_summaries(day.ladder, roster, day.departments),
+        *queue_reminders(day, robots),
+        *queue_rungs(day.ladder, roster, day.departments, robots),
+        *queue_summaries(day.ladder, roster, day.departments, robots),
     ]

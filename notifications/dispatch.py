@@ -12,14 +12,23 @@ import logging
 import time
 from collections import Counter
 
-from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.db import connection as database
-from django.db.models import F, Max, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
+from . import outcomes
 from .channels import CHANNELS, EmailChannel  # noqa: F401  (CHANNELS: the fault tests read it here)
+from .claims import (  # noqa: F401  (the tests and the admin read these here)
+    BATCH,
+    claim,
+    claim_lease,
+    claim_rows,
+    claimable,
+    due_rows,
+)
 from .models import Dispatch
+from .outcomes import mark_failed  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
@@ -55,11 +64,6 @@ def worth_until(kind, planned_for):
     return planned_for + datetime.timedelta(days=WORTH_SENDING_DAYS[kind])
 
 
-def claim_lease():
-    """A claim older than this belongs to a worker that died while sending."""
-    return datetime.timedelta(seconds=settings.TRACKER_DISPATCH_CLAIM_SECONDS)
-
-
 def backoff(attempts):
     return datetime.timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
 
@@ -88,42 +92,6 @@ def queue(*, kind, subject_key, recipients, period, subject, body_text, body_htm
     )
     found = {d.recipient: d for d in Dispatch.objects.filter(**key, recipient__in=recipients)}
     return [found[recipient] for recipient in recipients]
-
-
-def claimable(now):
-    return Q(
-        status__in=[Dispatch.Status.PENDING, Dispatch.Status.FAILED], next_attempt_at__lte=now
-    ) | Q(status=Dispatch.Status.SENDING, claimed_at__lt=now - claim_lease())
-
-
-def claim(dispatch_id, now):
-    """Take one row for sending; True for the one process that wins it."""
-    return bool(claim_rows(Dispatch.objects.filter(pk=dispatch_id), now))
-
-
-def claim_rows(candidates, now):
-    """Take the claimable rows among ``candidates``; returns the ones this process won.
-
-    The UPDATE only touches rows still claimable, so of two processes only one wins a
-    row (on PostgreSQL the first also skips rows the other has locked, and neither waits).
-    """
-    claimed_at = timezone.now() if now is None else now
-    with transaction.atomic():
-        ids = list(
-            candidates.filter(claimable(claimed_at))
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)
-        )
-        won = Dispatch.objects.filter(claimable(claimed_at), pk__in=ids).update(
-            status=Dispatch.Status.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1
-        )
-        if not won:
-            return []
-        return list(
-            Dispatch.objects.filter(
-                pk__in=ids, status=Dispatch.Status.SENDING, claimed_at=claimed_at
-            ).order_by("created_at")
-        )
 
 
 def superseded_among(dispatches):
@@ -163,28 +131,10 @@ def last_worth_day(dispatch):
     return None if days is None else dispatch.period + datetime.timedelta(days=days)
 
 
-def mark_failed(dispatches, error, *, now, channel):
-    """Record the error; each is tried again after its backoff."""
-    text = channel.describe(error)[:2000]
-    first = dispatches[0]
-    logger.warning(  # one line for a run that found the server down, not one per email
-        "%d dispatch(es) failed, first %s to %s: %s",
-        len(dispatches),
-        first.pk,
-        first.recipient,
-        text,
-    )
-    for dispatch in dispatches:
-        Dispatch.objects.filter(pk=dispatch.pk).update(
-            status=Dispatch.Status.FAILED,
-            last_error=text,
-            next_attempt_at=now + backoff(dispatch.attempts),
-        )
-
-
 def deliver_batch(batch, channel, *, now, as_of, counts, clock=None):
-    """Send a claimed batch. Returns False when the server is down: the batch's unsent
-    dispatches are then marked failed with its error, without waiting on it for each.
+    """Send a claimed batch. Returns False when the mail server is down: the batch's
+    unsent emails are then marked failed with its error, without waiting on it for each.
+    An endpoint that is down (or paused) stops only its own rows (``outcomes``).
 
     ``clock`` tells the run's time as it passes (default: ``now`` throughout). A batch that
     takes longer than a third of the claim lease renews the claim on what it has yet to
@@ -197,21 +147,24 @@ def deliver_batch(batch, channel, *, now, as_of, counts, clock=None):
         counts[Dispatch.Status.SUPERSEDED] += len(stale)
     todo = [dispatch for dispatch in batch if dispatch.pk not in stale]
     claimed_at = now
+    stopped = set()  # endpoints whose remaining rows of the batch are settled
     for index, dispatch in enumerate(todo):
+        key = outcomes.endpoint_key(dispatch)
+        if key in stopped:
+            continue
         error = channel.send(dispatch)
         if error is None:
             record_sent(dispatch)
+            outcomes.sent(dispatch)
             counts[Dispatch.Status.SENT] += 1
             if clock() - claimed_at > claim_lease() / 3:
                 claimed_at = renew_claims(todo[index + 1 :], clock())
             continue
-        if channel.is_outage(error):
-            mark_failed(todo[index:], error, now=clock(), channel=channel)
-            counts[Dispatch.Status.FAILED] += len(todo) - index
-            return False
-        mark_failed([dispatch], error, now=clock(), channel=channel)
-        counts[Dispatch.Status.FAILED] += 1
-        channel.open()
+        rest = [d for d in todo[index + 1 :] if outcomes.endpoint_key(d) == key]
+        if outcomes.not_sent(dispatch, error, rest, channel, now=clock(), counts=counts):
+            if key == (None, None) and channel.is_outage(error):
+                return False  # the mail server is down: nothing more this run
+            stopped.add(key)
     return True
 
 
@@ -251,21 +204,28 @@ def record_sent(dispatch):
             delay = min(delay * 2, 10)
 
 
-BATCH = 200
-
-
 def deliver_due(*, now=None, as_of=None, channel=None):
-    """Deliver every queued or failed email whose time has come. Returns counts by status.
+    """Deliver every queued or failed row whose time has come, channel by channel (all of
+    ``CHANNELS``, or the one named): each run claims only its own channel's rows, so that
+    one channel's outage never delays another. Returns counts by status.
 
-    Rows are claimed a batch at a time (a claim is a few queries, not a few per email).
+    Rows are claimed a batch at a time (a claim is a few queries, not a few per row).
     An email whose time is over on ``as_of`` (default: today) is superseded, not sent
-    (``WORTH_SENDING_DAYS``). When the server is down or stalls, the run stops after one
-    ``EMAIL_TIMEOUT``: the rest of the batch is marked failed and nothing more claimed.
+    (``WORTH_SENDING_DAYS``). When the mail server is down or stalls, the email run stops
+    after one ``EMAIL_TIMEOUT``: the rest of the batch is marked failed and nothing more
+    claimed; an endpoint that is down stops only its own rows.
     """
     now = now or timezone.now()
     as_of = as_of or timezone.localdate(now)
     counts = Counter()
-    channel = channel or EmailChannel()
+    names = sorted(CHANNELS) if channel is None else [getattr(channel, "name", channel)]
+    for name in names:
+        instance = channel if channel is not None and not isinstance(channel, str) else None
+        deliver_channel(instance or CHANNELS[name](), now=now, as_of=as_of, counts=counts)
+    return dict(counts)
+
+
+def deliver_channel(channel, *, now, as_of, counts):
     started = time.monotonic()
 
     def clock():
@@ -276,7 +236,7 @@ def deliver_due(*, now=None, as_of=None, channel=None):
 
     claimed = now
     try:
-        while batch := claim_rows(due_rows(claimed), claimed):
+        while batch := claim_rows(due_rows(claimed, channel.name), claimed, channel.name):
             if not deliver_batch(
                 batch, channel, now=claimed, as_of=as_of, counts=counts, clock=clock
             ):
@@ -284,13 +244,6 @@ def deliver_due(*, now=None, as_of=None, channel=None):
             claimed = clock()
     finally:
         channel.close()
-    return dict(counts)
-
-
-def due_rows(now):
-    return Dispatch.objects.filter(
-        pk__in=Dispatch.objects.filter(claimable(now)).order_by("created_at").values("pk")[:BATCH]
-    )
 
 
 @transaction.atomic

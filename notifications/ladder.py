@@ -25,6 +25,7 @@ from .dispatch import worth_until
 from .emails import item_url, queue_for
 from .listing import Listing, department_lists
 from .models import Dispatch
+from .robots import Robots
 from .sources import open_items
 
 # Keys are checked against the dispatch log this many at a time.
@@ -132,28 +133,31 @@ def told(climbs):
     return found
 
 
-def queue_rungs(ladder, roster, departments):
-    """One email per item that has reached a department's rung and not been told of it."""
+def queue_rungs(ladder, roster, departments, robots=None):
+    """One email per item that has reached a department's rung and not been told of it
+    (and one message to each of the department's group robots)."""
+    robots = robots or Robots()
     already = told(ladder.climbs)
     queued = []
     for climb in ladder.climbs:
         if (climb.key, climb.item.due_on) in already:
             continue
         department = departments[climb.item.department_id]
-        queued += queue_for(
-            roster.audience(department.pk, climb.rung.audience),
-            kind=Dispatch.Kind.RUNG,
-            subject_key=climb.key,
-            period=climb.item.due_on,
-            template="rung",
-            context={
+        message = {
+            "kind": Dispatch.Kind.RUNG,
+            "subject_key": climb.key,
+            "period": climb.item.due_on,
+            "template": "rung",
+            "context": {
                 "department": department,
                 "row": climb_links([climb])[0],
                 "rung": climb.rung,
                 "today": ladder.today,
             },
-            until=worth_until(Dispatch.Kind.RUNG, ladder.today),
-        )
+            "until": worth_until(Dispatch.Kind.RUNG, ladder.today),
+        }
+        queued += queue_for(roster.audience(department.pk, climb.rung.audience), **message)
+        queued += robots.queue(department.pk, **message)
     return queued
 
 
@@ -171,30 +175,34 @@ def summary_groups(ladder, departments):
     ]
 
 
-def queue_summary(addresses, groups, today):
-    return queue_for(
-        addresses,
-        kind=Dispatch.Kind.ESCALATION,
-        subject_key="city",
-        period=today,
-        template="leadership",
-        context={
+def summary(groups, today):
+    return {
+        "kind": Dispatch.Kind.ESCALATION,
+        "subject_key": "city",
+        "period": today,
+        "template": "leadership",
+        "context": {
             "groups": groups,
             "today": today,
             "count": sum(group["climbs"]["total"] for group in groups),
             "new": sum(group["new"] for group in groups),
         },
-    )
+    }
 
 
-def queue_summaries(ladder, roster, departments):
-    """The leadership's daily summary: the supervisors see every department, each city
-    leader the departments they oversee (a leader who is also a supervisor gets the
-    supervisors' one)."""
+def queue_summary(addresses, groups, today):
+    return queue_for(addresses, **summary(groups, today))
+
+
+def queue_summaries(ladder, roster, departments, robots=None):
+    """The leadership's daily summary: the supervisors (and the supervising office's
+    group robots) see every department, each city leader the departments they oversee (a
+    leader who is also a supervisor gets the supervisors' one)."""
     if not ladder.summit:
         return []
     groups = summary_groups(ladder, departments)
     queued = queue_summary(roster.supervisors, groups, ladder.today)
+    queued += (robots or Robots()).queue(None, **summary(groups, ladder.today))
     overseen = defaultdict(set)  # address -> department ids on a leadership rung
     for department_id in ladder.summit:
         for address in roster.city_leaders(department_id) - set(roster.supervisors):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from .emails import absolute, item_path, queue_for
 from .models import Dispatch
 from .recipients import department_addresses, departments_by_id
+from .robots import Robots
 
 KEY_MAX_LENGTH = Dispatch._meta.get_field("subject_key").max_length
 
@@ -32,7 +33,9 @@ def told(key):
 
 def tell_department(department_id, *, key, template, context, day=None):
     """Queue the notice ``template`` (``notifications/email/<template>_subject.txt``,
-    ``.txt``, ``.html``) to the department's address and officials, once per ``key``.
+    ``.txt``, ``.html``) to the department's address and officials, and its chat twin
+    (``notifications/chat/<template>.md``) to the department's group robots, once per
+    ``key``.
 
     ``key`` names the step (e.g. ``blocker:5:assign:17``, at most 64 characters): a key
     already told queues nothing, whatever the day. The caller makes keys unique per step
@@ -40,7 +43,7 @@ def tell_department(department_id, *, key, template, context, day=None):
     the dispatch log's unique key catches two on the same day). ``day``: the day of the
     step (default today); the notice is worth sending for a week after it. The context
     gets ``department`` and ``today``. Returns the dispatches queued (none when told
-    already, or when the department has no address).
+    already, or when the department has neither an address nor a robot).
     """
     if not key or len(key) > KEY_MAX_LENGTH:
         raise ValueError(f"A notice's key has 1 to {KEY_MAX_LENGTH} characters: {key!r}")
@@ -50,11 +53,14 @@ def tell_department(department_id, *, key, template, context, day=None):
     if department is None:
         return []
     day = day or timezone.localdate()
-    return queue_for(
-        department_addresses(department),
-        kind=Dispatch.Kind.NOTICE,
-        subject_key=key,
-        period=day,
-        template=template,
-        context={**context, "department": department, "today": day},
-    )
+    message = {
+        "kind": Dispatch.Kind.NOTICE,
+        "subject_key": key,
+        "period": day,
+        "template": template,
+        "context": {**context, "department": department, "today": day},
+    }
+    return [
+        *queue_for(department_addresses(department), **message),
+        *Robots().queue(department_id, **message),
+    ]

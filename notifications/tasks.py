@@ -56,5 +56,12 @@ def send_digests(date=None):
 
 @shared_task(name="tracker.deliver_due", **RETRY_ON_LOST_DATABASE)  # name: see docstring
 def deliver_due():
-    """Every few minutes: retry failed emails whose time has come."""
+    """Every few minutes: deliver what is due on every channel (email, webhooks, robots),
+    one channel after another, each claiming only its own rows."""
     return {str(k): v for k, v in dispatch.deliver_due().items()}
+
+
+@shared_task(name="tracker.deliver_channel", **RETRY_ON_LOST_DATABASE)  # name: see docstring
+def deliver_channel(channel):
+    """Asked for after an event is recorded: deliver one channel's due rows now."""
+    return {str(k): v for k, v in dispatch.deliver_due(channel=channel).items()}

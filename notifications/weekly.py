@@ -22,6 +22,7 @@ from .models import Dispatch
 from .owed import Owed, collect_owed, defaulters, run_moment
 from .problems import Problems, problem_listing, problem_section
 from .recipients import department_addresses, departments, supervisor_addresses
+from .robots import Robots
 from .sources import completed_items, open_items
 
 SECTIONS = ("overdue", "due_soon", "completed")
@@ -82,23 +83,25 @@ def digest_context(department, digest, today, limit=None):
     }
 
 
-def queue_department_digests(digests, today):
-    """Each department's digest (none when empty, by default); returns the queued emails
-    and each department's section for the city's digest."""
+def queue_department_digests(digests, today, robots=None):
+    """Each department's digest (none when empty, by default), by email and to its group
+    robots; returns the queued rows and each department's section for the city's digest."""
     skip_empty = settings.TRACKER_DIGEST_SKIP_EMPTY
+    robots = robots or Robots()
     queued, sections = [], []
     for department in departments():
         digest = digests.get(department.pk, Digest())
         if digest.is_empty() and skip_empty:
             continue
-        queued += queue_for(
-            department_addresses(department, digest=True),
-            kind=Dispatch.Kind.DIGEST,
-            subject_key=f"department:{department.pk}",
-            period=week_start(today),
-            template="digest",
-            context=digest_context(department, digest, today),
-        )
+        message = {
+            "kind": Dispatch.Kind.DIGEST,
+            "subject_key": f"department:{department.pk}",
+            "period": week_start(today),
+            "template": "digest",
+            "context": digest_context(department, digest, today),
+        }
+        queued += queue_for(department_addresses(department, digest=True), **message)
+        queued += robots.queue(department.pk, **message)
         sections.append(
             digest_context(
                 department, digest, today, settings.TRACKER_CITY_EMAIL_ROWS_PER_DEPARTMENT
@@ -107,11 +110,11 @@ def queue_department_digests(digests, today):
     return queued, sections
 
 
-def queue_city_digest(sections, today, digests, problems=None):
-    """The supervisors' digest: every department's section, most overdue first; the
-    departments that missed the last cut-off, most first; the open problems, oldest
-    first; and a warning when next year's official calendar is missing (from December
-    on)."""
+def queue_city_digest(sections, today, digests, problems=None, robots=None):
+    """The supervisors' digest (by email and to the supervising office's group robots):
+    every department's section, most overdue first; the departments that missed the last
+    cut-off, most first; the open problems, oldest first; and a warning when next year's
+    official calendar is missing (from December on)."""
     warning = missing_year_warning(today)
     everyone = problems.everyone if problems else problem_listing()
     if not (sections or warning or everyone.total) and settings.TRACKER_DIGEST_SKIP_EMPTY:
@@ -119,13 +122,12 @@ def queue_city_digest(sections, today, digests, problems=None):
     totals = {name: sum(section[name]["total"] for section in sections) for name in SECTIONS}
     by_department = {section["department"].pk: section["department"] for section in sections}
     late = defaulters({pk: digest.owed for pk, digest in digests.items()}, by_department)
-    return queue_for(
-        supervisor_addresses(digest=True),
-        kind=Dispatch.Kind.DIGEST,
-        subject_key="city",
-        period=week_start(today),
-        template="city_digest",
-        context={
+    message = {
+        "kind": Dispatch.Kind.DIGEST,
+        "subject_key": "city",
+        "period": week_start(today),
+        "template": "city_digest",
+        "context": {
             "sections": sorted(sections, key=lambda section: -section["overdue"]["total"]),
             "totals": totals,
             "late": late,
@@ -137,7 +139,11 @@ def queue_city_digest(sections, today, digests, problems=None):
             "today": today,
             "horizon_days": settings.TRACKER_DIGEST_HORIZON_DAYS,
         },
-    )
+    }
+    return [
+        *queue_for(supervisor_addresses(digest=True), **message),
+        *(robots or Robots()).queue(None, **message),
+    ]
 
 
 def planned_this_week(today):
@@ -152,8 +158,9 @@ def plan_weekly(today, now=None):
         return []
     problems = Problems().collect()
     digests = collect_digests(today, run_moment(today, now), calendar, problems)
-    queued, sections = queue_department_digests(digests, today)
-    return queued + queue_city_digest(sections, today, digests, problems)
+    robots = Robots()
+    queued, sections = queue_department_digests(digests, today, robots)
+    return queued + queue_city_digest(sections, today, digests, problems, robots)
 
 
 def preview_digest(department, today):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.evidence import evidence_atomic, store_evidence
 from core.ownership import department_id_of, is_supervisor, owns
 from core.steps import NOTE_MAX_LENGTH, Step, step_text
+from notifications.events import publish
 from tracker.choices import TaskState
 
 from . import blocker_notices as notify
@@ -173,7 +174,19 @@ def raise_blocker(*, by, title, description, kind, project=None, task=None, file
     blocker.full_clean()
     blocker.save()
     record_step(blocker, BlockerAction.RAISE, by=by, to_state=BlockerState.OPEN, files=files)
+    publish("blocker.raised", obj=blocker, data=blocker_event(blocker))
     return blocker
+
+
+def blocker_event(blocker):
+    """A problem's webhook data: what it blocks and who raised it; the rest from the API."""
+    return {
+        "project_id": blocker.project_id,
+        "task_id": blocker.task_id,
+        "department_id": blocker.raising_department_id,
+        "state": blocker.state,
+        "version": blocker.version,
+    }
 
 
 def check_assignment(blocker, coordinating_department, supporting, deadline, today):
@@ -266,7 +279,9 @@ def solve_blocker(blocker, *, by, resolution, files=(), today=None):
     )
     blocker.resolution = resolution
     blocker.solved_on = today or timezone.localdate()
-    return save(blocker, "resolution", "solved_on")
+    save(blocker, "resolution", "solved_on")
+    publish("blocker.solved", obj=blocker, data=blocker_event(blocker))
+    return blocker
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from core.display import wan
 from core.evidence import evidence_atomic, store_evidence
 from core.ownership import is_supervisor
 from core.reports import record_report
+from notifications.events import publish
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, Stage, stages_reached
 from .models import ProjectEvidence, ProjectUpdate
@@ -53,12 +54,27 @@ def save_project(project, *, by=None):
     reported = REPORTED_PROJECT_FIELDS
     if by is not None and not is_supervisor(by):
         reported += COUNTED_PROJECT_FIELDS
-    return save_edited(
+    created = project.pk is None
+    save_edited(
         project,
         by=by,
         reported_fields=reported,
         message=_("Once a project has status reports, record a new report to change this."),
     )
+    if created:
+        publish("project.created", obj=project, data=project_event(project))
+    return project
+
+
+def project_event(project, **changed):
+    """A project event's data: what a receiver routes on; the rest is read from the API."""
+    return {
+        "code": project.code,
+        "version": project.version,
+        "department_id": project.responsible_department_id,
+        "stage": project.stage,
+        **changed,
+    }
 
 
 def funds_errors(project, *, funds_in_place, is_correction, note):
@@ -93,14 +109,14 @@ def record_project_update(
     """Add a status report to a project and make it the project's current state, with its
     evidence files (checked uploads): a refused file refuses the report, and nothing stays.
 
-    Reaching a stage for the first time dates it: a project reported under
-    construction on 5 May without a start date is taken to have started on 5 May.
-    Funds in place are cumulative: a lower figure is refused unless the report is a
-    correction with a note. A capital increase (增资) adds to the same project's total
-    investment before funds are checked against it. The author must be allowed to change
-    the project (None: the system).
+    Reaching a stage for the first time dates it: a project reported under construction
+    on 5 May without a start date is taken to have started on 5 May. Funds in place are
+    cumulative: a lower figure is refused unless the report is a correction with a note.
+    A capital increase (增资) adds to the same project's total investment before funds are
+    checked against it. The author must be allowed to change the project (None: the system).
     """
     capital_increase = Decimal("0") if capital_increase is None else capital_increase
+    previous = {}
 
     def build(project):
         return ProjectUpdate(
@@ -115,6 +131,7 @@ def record_project_update(
         )
 
     def apply(project):
+        previous["stage"] = project.stage
         errors = funds_errors(
             project, funds_in_place=funds_in_place, is_correction=is_correction, note=note
         )
@@ -134,4 +151,14 @@ def record_project_update(
     )
     for upload in files:
         store_evidence(ProjectEvidence, upload, by=author, project=report.project, report=report)
+    publish_report(report, previous["stage"])
     return report
+
+
+def publish_report(report, previous_stage):
+    project = report.project
+    data = project_event(project, report_id=report.pk, reported_on=report.reported_on.isoformat())
+    publish("project.report_recorded", obj=project, data=data)
+    if project.stage != previous_stage:
+        data = project_event(project, previous_stage=previous_stage)
+        publish("project.stage_changed", obj=project, data=data)

@@ -26,11 +26,23 @@ from .models import ApiToken, Department, KeyTask, Official, TaskUpdate, WorkPoi
 from .resources import KeyTaskResource
 
 
+class DepartmentForm(forms.ModelForm):
+    def clean_sso_code(self):
+        # Compared character for character with the identity provider's claim (tracker.sso):
+        # a stray space or line break would make every login of the department fail.
+        code = self.cleaned_data.get("sso_code")
+        if code is not None and (not code.isprintable() or any(ch.isspace() for ch in code)):
+            raise ValidationError(_("Enter the code exactly as the identity provider sends it."))
+        return code
+
+
 @admin.register(Department)
 class DepartmentAdmin(RecordHistoryAdmin):
-    list_display = ["name", "short_name", "division", "has_liaison_section", "email"]
+    # Reference data: only supervisors change a department (its single sign-on code too).
+    form = DepartmentForm
+    list_display = ["name", "short_name", "division", "has_liaison_section", "email", "sso_code"]
     list_filter = ["has_liaison_section", "is_demo"]
-    search_fields = ["name", "short_name"]
+    search_fields = ["name", "short_name", "sso_code"]
     autocomplete_fields = ["division"]
     list_select_related = ["division"]
 

@@ -16,6 +16,7 @@ from core.evidence import evidence_atomic, store_evidence
 from core.ownership import is_supervisor, owns
 from core.steps import NOTE_MAX_LENGTH as NOTE_MAX_LENGTH  # the limit forms show
 from core.steps import Step, step_text
+from notifications.events import publish
 
 from .choices import STATE_OF_STATUS, LoopAction, TaskState, TaskStatus
 from .models import KeyTask, TaskEvidence, TaskTransition
@@ -86,7 +87,20 @@ def record_step(task, *, action, to_state, by, note="", from_state=None):
         by=by,
     )
     task.state = to_state
+    publish("task.state_changed", obj=task, data=step_event(task, transition))
     return transition
+
+
+def step_event(task, transition):
+    """A step's webhook data (the task's version is read from the API: it moves on save)."""
+    return {
+        "code": task.code,
+        "department_id": task.lead_department_id,
+        "action": transition.action,
+        "from_state": transition.from_state,
+        "to_state": transition.to_state,
+        "transition_id": transition.pk,
+    }
 
 
 def locked(task):

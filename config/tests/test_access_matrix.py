@@ -62,7 +62,12 @@ RECORDS = {
     "cooperation.cooperationupdate",
     "notifications.dispatch",
 }
-OWNED = {"projects.project", "tracker.keytask", "cooperation.cooperationitem"}
+OWNED = {
+    "projects.project",
+    "tracker.keytask",
+    "cooperation.cooperationitem",
+    "notifications.grouprobot",
+}
 # Owned, but every page is read-only: each change is a step with its own page (a POST to
 # the change or delete page is refused for everyone; the add page raises a problem).
 STEP_ONLY = {"projects.blocker"}
@@ -131,7 +136,8 @@ def test_every_admin_url_is_classified():
 def world(db, make_official, department, other_department, project, task, work_point):
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-    from notifications.models import Dispatch
+    from core.models import Tombstone
+    from notifications.models import Dispatch, GroupRobot, WebhookSubscription
     from projects.blockers import raise_blocker
     from projects.models import IndustryChain, Project
     from projects.services import record_project_update
@@ -183,6 +189,22 @@ def world(db, make_official, department, other_department, project, task, work_p
     PeriodicTask.objects.get_or_create(
         name="matrix-test", defaults={"task": "tracker.tasks.send_digests", "crontab": crontab}
     )
+    WebhookSubscription.objects.create(
+        name="大数据局",
+        url="https://dsj.example/hook",
+        events=["project.created"],
+        secret="whsec_AAAA",
+    )
+    Tombstone.objects.create(model="projects.project", object_id=999999)
+    robots = {
+        relation: GroupRobot.objects.create(
+            name=f"{relation} 招商群",
+            platform="wecom",
+            department=owner,
+            webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+        )
+        for relation, owner in (("own", department), ("other", other_department))
+    }
     problems = {
         relation: raise_blocker(
             by=None, project=owned, title="用地未交付", description="…", kind="land"
@@ -200,6 +222,7 @@ def world(db, make_official, department, other_department, project, task, work_p
             "projects.blocker": problems["own"],
             "cooperation.cooperationitem": items["own"],
             "cooperation.agreementarea": items["own_area"],
+            "notifications.grouprobot": robots["own"],
         },
         "other": {
             "projects.project": other_project,
@@ -207,6 +230,7 @@ def world(db, make_official, department, other_department, project, task, work_p
             "projects.blocker": problems["other"],
             "cooperation.cooperationitem": items["other"],
             "cooperation.agreementarea": items["other_area"],
+            "notifications.grouprobot": robots["other"],
         },
     }
 
@@ -554,13 +578,14 @@ API_READ_ONLY = {
     "industrychain",
     "workpoint",
     "bulletin",  # built by the admin and the command (docs/bulletins.md)
+    "tombstone",  # the deletions feed /api/v1/deleted/ (core.rest.deleted): GET only
 }
 
 
 # Never edited over the API either: a problem changes by its steps (test_api_blocker_steps).
 API_STEP_ONLY = {"blocker"}
 # Written over the API by supervisors only (officials get 403); read by everyone logged in.
-API_SUPERVISOR_WRITES = {"target", "counterpart"}
+API_SUPERVISOR_WRITES = {"target", "counterpart", "webhooksubscription"}
 # Owned through another record (an agreement's areas, through the agreement): own and
 # other department's over the API.
 API_OWNED_THROUGH = {"cooperation.agreementarea"}
@@ -594,7 +619,7 @@ def classify_api(route, pattern):
     # integrators can read them before they have a token (docs/security.md).
     if name in ("login", "logout", "schema", "api-docs"):
         return "public", None
-    match = re.fullmatch(r"(\w+)-(list|detail|updates|steps)", name)
+    match = re.fullmatch(r"(\w+)-(list|detail|updates|steps|deliveries)", name)
     if match:
         return match.group(2), match.group(1)
     # The supervision loop's steps (POST only): test_api_loop_steps below.
@@ -614,6 +639,8 @@ def test_every_api_route_is_classified():
 def api_models():
     from bulletins.models import Bulletin
     from cooperation.models import AgreementArea, CooperationItem, Counterpart
+    from core.models import Tombstone
+    from notifications.models import GroupRobot, WebhookSubscription
     from performance.models import Target
     from projects.models import Blocker, IndustryChain, Project
     from regions.models import CounterpartPairing, Division, Park
@@ -634,6 +661,9 @@ def api_models():
         "cooperationitem": CooperationItem,
         "counterpart": Counterpart,
         "agreementarea": AgreementArea,
+        "tombstone": Tombstone,
+        "webhooksubscription": WebhookSubscription,
+        "grouprobot": GroupRobot,
     }
 
 
@@ -656,6 +686,7 @@ def api_write_body(basename, world):
         "project": {"name": "HACKED", "responsible_department": department},
         "keytask": {"title": "HACKED", "lead_department": department},
         "cooperationitem": {"title": "HACKED", "department": department},
+        "grouprobot": {"name": "HACKED", "department": department},
         "agreementarea": {
             "title": "HACKED",
             "agreement": world["own"]["cooperation.agreementarea"].agreement_id,
@@ -686,7 +717,7 @@ def test_api_matrix(world, role):
             expected = 401 if role == "anonymous" else 200
             if response.status_code != expected:
                 failures.append(f"{tag} GET: {response.status_code}, expected {expected}")
-            if kind in ("read", "steps"):
+            if kind in ("read", "steps", "deliveries"):
                 continue
             failures += check_api_writes(client, role, kind, basename, relation, url, world)
     assert not failures, "\n".join(failures)

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.evidence_rest import EvidenceUploadsField
-from core.rest.fields import YEAR, LabelField, OneLineFieldsMixin, RelatedName
+from core.rest.fields import YEAR, LabelField, OneLineFieldsMixin, RecordedAt, RelatedName
 
 from ..choices import OPEN_STATES, CooperationState
 from ..models import AgreementArea, CooperationItem, CooperationUpdate, Counterpart
@@ -97,6 +97,7 @@ class AgreementAreaSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
 class CooperationUpdateSerializer(serializers.ModelSerializer):
     state_label = LabelField("state")
     author_name = RelatedName("author.username")
+    updated_at = RecordedAt()
 
     class Meta:
         model = CooperationUpdate
@@ -109,6 +110,7 @@ class CooperationUpdateSerializer(serializers.ModelSerializer):
             "author",
             "author_name",
             "created_at",
+            "updated_at",
         ]
         read_only_fields = ["author", "created_at"]
 

@@ -1,5 +1,6 @@
 """Serializer fields shared by every app's API."""
 
+import datetime
 import re
 
 import django_filters
@@ -100,6 +101,85 @@ class IsoDateFilter(django_filters.DateFilter):
     field_class = IsoDateField
 
 
+# RFC 3339's date-time, as the schema's ``format: date-time`` promises it (T and Z in either
+# case, a fraction of up to 6 digits). A space where the offset's sign belongs is read as
+# "+": a client that pastes ``+08:00`` into a URL unencoded sends one, and means "+".
+RFC3339 = re.compile(
+    r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})[Tt]"
+    r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})(?:\.(?P<fraction>[0-9]{1,6}))?"
+    r"(?:(?P<utc>[Zz])|(?P<sign>[-+ ])(?P<offset_hour>[0-9]{2}):(?P<offset_minute>[0-9]{2}))"
+)
+EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+LATEST = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+
+
+def parse_rfc3339(value):
+    """The instant ``value`` names, in UTC; None when it is no RFC 3339 date-time.
+
+    Years 0000 to 9999 are all valid in RFC 3339, and an offset can carry 0001-01-01 or
+    9999-12-31 beyond what Python's datetime holds: such an instant is clamped to the first
+    or last one Python can hold (no row was changed before or after it anyway) instead of
+    failing on a value the schema allows.
+    """
+    match = RFC3339.fullmatch(value)
+    if match is None:
+        return None
+    part = {key: int(text) for key, text in match.groupdict().items() if text and text.isdigit()}
+    if part["hour"] > 23 or part["minute"] > 59 or part["second"] > 59:
+        return None
+    if part.get("offset_hour", 0) > 23 or part.get("offset_minute", 0) > 59:
+        return None
+    offset = datetime.timedelta(
+        hours=part.get("offset_hour", 0), minutes=part.get("offset_minute", 0)
+    )
+    if match["sign"] == "-":
+        offset = -offset
+    fraction = (match["fraction"] or "").ljust(6, "0")
+    try:
+        local = datetime.datetime(
+            part["year"] or 4,  # year 0 is a leap year, as 4 is
+            part["month"],
+            part["day"],
+            part["hour"],
+            part["minute"],
+            part["second"],
+            int(fraction),
+        )
+    except ValueError:  # month 13, 30 February
+        return None
+    if part["year"] == 0:  # a valid RFC 3339 year before anything Python (or a row) has
+        return EARLIEST
+    try:
+        return (local - offset).replace(tzinfo=datetime.UTC)
+    except OverflowError:
+        return EARLIEST if offset > datetime.timedelta(0) else LATEST
+
+
+class IsoDateTimeField(forms.Field):
+    """An RFC 3339 date-time with its offset (``2026-11-26T15:55:01.123456+08:00``): an
+    instant, whatever zone the server runs in. Anything else is a 400 naming the field."""
+
+    default_error_messages = {
+        "invalid": _(
+            "A date and time with its offset, as RFC 3339 writes it "
+            "(2026-11-26T15:55:01+08:00 or 2026-11-26T07:55:01Z)."
+        )
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        instant = parse_rfc3339(str(value))
+        if instant is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return instant
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class IsoDateTimeFilter(django_filters.Filter):
+    field_class = IsoDateTimeField
+
+
 @extend_schema_field(OpenApiTypes.INT64)
 class IntegerFilter(django_filters.NumberFilter):
     """A query filter on a whole number (an id, a year).
@@ -149,3 +229,16 @@ FILTER_OVERRIDES = {
     models.PositiveSmallIntegerField: {"filter_class": IntegerFilter},
     models.BooleanField: {"filter_class": StrictBooleanFilter},
 }
+
+
+class RecordedAt(serializers.DateTimeField):
+    """``updated_at`` of an append-only report: when it was recorded, as it never changes
+    (a syncing client reads ``updated_at`` on every object)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Equal to created_at: a report never changes.")
+        super().__init__(source="created_at", read_only=True, **kwargs)
+
+
+# The two fields every synced object ends its field list with (core.timestamps).
+TIMESTAMPS = ["created_at", "updated_at"]

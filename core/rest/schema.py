@@ -85,6 +85,35 @@ def document_query_limits(operation):
             parameter["allowEmptyValue"] = True
 
 
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag of an answer already held: 304 with no body when it still "
+    "matches (weak comparison; * matches any).",
+    "schema": {"type": "string"},
+}
+ETAG = {
+    "description": "The answer's strong ETag (an MD5 of the body; a versioned record's "
+    'is "v<version>.<md5>", and If-Match still compares the version).',
+    "required": False,
+    "schema": {"type": "string"},
+}
+NOT_MODIFIED = {"description": "Not modified: If-None-Match matched the ETag; no body."}
+
+
+def document_conditional_get(operation):
+    """core.rest.conditional: every GET may carry If-None-Match and answer 304, and a 200
+    carries an ETag (not required: a view's own ETag, as on files, may stand instead)."""
+    parameters = operation.setdefault("parameters", [])
+    if not any(p.get("in") == "header" and p.get("name") == "If-None-Match" for p in parameters):
+        parameters.append(dict(IF_NONE_MATCH))
+    responses = operation.setdefault("responses", {})
+    if "200" in responses:
+        responses["200"].setdefault("headers", {})["ETag"] = dict(ETAG)
+    responses.setdefault("304", dict(NOT_MODIFIED))
+
+
 def document_money(components):
     for component in components.get("schemas", {}).values():
         for prop in component.get("properties", {}).values():
@@ -99,6 +128,8 @@ def add_error_responses(result, generator, request, public):
     for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
             document_query_limits(operation)
+            if method == "get" and path.startswith("/api/v1/"):
+                document_conditional_get(operation)
             responses = operation.setdefault("responses", {})
             errors = dict(ERRORS)
             errors.update(NEGOTIATION)

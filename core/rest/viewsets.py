@@ -6,6 +6,8 @@ from rest_framework import exceptions, filters, permissions, viewsets
 
 from core.search import search_lookup
 
+from .sync import KeysetFilter, SyncOrderingFilter
+
 
 class CleanQueryMixin:
     """Refuse query strings no filter can mean: NUL characters (PostgreSQL cannot compare
@@ -36,8 +38,12 @@ class TrackerSearchFilter(filters.SearchFilter):
 
 
 class ReadOnlyViewSet(CleanQueryMixin, viewsets.ReadOnlyModelViewSet):
-    """Lists and details for any signed-in user (or token): reference data."""
+    """Lists and details for any signed-in user (or token): reference data.
+
+    Every list also takes ``updated_after``/``updated_before``/``after_id`` and
+    ``ordering=updated_at`` (core.rest.sync), what a syncing client pages by.
+    """
 
     lookup_value_regex = r"\d+"  # ids are integers; anything else is a 404, not a 500
     permission_classes = [permissions.IsAuthenticated]
-    filter_backends = [DjangoFilterBackend, TrackerSearchFilter, filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, KeysetFilter, TrackerSearchFilter, SyncOrderingFilter]

@@ -91,3 +91,19 @@ def test_a_user_without_an_official_profile_is_told_why(client):
 
     assert response.status_code == 403
     assert "mobile/no_profile.html" in [t.name for t in response.templates]
+
+
+def test_with_local_passwords_off_the_phone_login_refuses_a_right_password(
+    client, official_user, settings
+):
+    settings.TRACKER_LOCAL_PASSWORDS = False
+
+    page = client.get("/m/login/")
+    response = client.post("/m/login/", {"username": "official", "password": PASSWORD})
+
+    assert b'name="password"' not in page.content
+    assert response.status_code == 200
+    assert "unified identity authentication" in response.content.decode() or (
+        "统一身份认证" in response.content.decode()
+    )
+    assert client.get("/m/").status_code == 302  # still not signed in

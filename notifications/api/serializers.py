@@ -75,3 +75,9 @@ DEPARTMENTS_ANSWER = inline_serializer(
     "DepartmentReportingList",
     {"date": serializers.DateField(), "rungs": RUNG, "results": DEPARTMENT},
 )
+
+
+# What every endpoint (webhook subscription, group robot) says of its state: written by the
+# delivery, read-only to callers.
+ENDPOINT_READ_ONLY = ["paused_at", "consecutive_failures", "last_error", "created_at", "updated_at"]
+ENDPOINT_STATE = ["is_active", *ENDPOINT_READ_ONLY]

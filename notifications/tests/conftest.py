@@ -3,6 +3,12 @@
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def robots_on_loopback(settings):
+    """The robot fakes listen on 127.0.0.1; the platforms' real hosts stay allowed."""
+    settings.TRACKER_ROBOT_HOSTS = [*settings.TRACKER_ROBOT_HOSTS, "127.0.0.1"]
+
+
 @pytest.fixture
 def people(make_official, department, other_department):
     """A department with its own address and two officials (b@ takes no digest), and a

@@ -1,6 +1,6 @@
-"""A mail server that stalls or is down: a delivery run gives up within EMAIL_TIMEOUT,
-records the error on each dispatch, and a later run delivers each email once. No web
-request waits on it.
+"""A mail server (or a webhook receiver, a group robot) that stalls or is down: a delivery
+run gives up within its timeout, records the error on each dispatch, and a later run
+delivers each once. No web request waits on it.
 
 The faults are real: an aiosmtpd server that accepts the message's envelope and never
 answers the message (1 s EMAIL_TIMEOUT), and a server that is stopped (connection
@@ -21,17 +21,28 @@ from django.utils import timezone
 from notifications.daily import plan_daily
 from notifications.dispatch import CHANNELS, deliver_due
 from notifications.models import Dispatch
+from notifications.tests.receivers import Receiver
+from notifications.tests.webhook_faults import FAULTS as WEBHOOK_FAULTS
 from notifications.tests.world import make_task
 from workdays.calendar import calendar as workday_calendar
 
+try:  # the group robots' faults (helper module of the robot channels)
+    from notifications.tests.robot_faults import FAULTS as ROBOT_FAULTS
+except ImportError:
+    ROBOT_FAULTS = {}
+
 pytestmark = pytest.mark.django_db
 
-# For each channel, how to break it and mend it: (break, mend, what the error says).
+# For each channel, how to break it and mend it. Email: (break, mend, what the error says)
+# on the SMTP server; the other channels: a ``fault_scenarios.Scenario`` each, on a
+# receiver on loopback (``receivers.Receiver``).
 FAULTS = {
     "email": {
         "stalls": (lambda server: server.stall(), lambda server: server.unstall(), "timed out"),
         "is down": (lambda server: server.stop(), lambda server: server.start(), "refused"),
     },
+    **WEBHOOK_FAULTS,
+    **ROBOT_FAULTS,
 }
 
 CASES = [
@@ -50,12 +61,19 @@ def three_emails(people, work_point, department, reminders_only):
 
 
 @pytest.mark.parametrize(("channel", "fault"), CASES)
-def test_a_send_gives_up_within_the_timeout_and_is_retried_once(
-    channel, fault, mail_server, three_emails
-):
+def test_a_send_gives_up_within_the_timeout_and_is_retried_once(channel, fault, request):
     if fault not in FAULTS.get(channel, {}):
         pytest.fail(f"The channel {channel!r} has no fault scenarios: add them to FAULTS.")
-    breaks, mends, says = FAULTS[channel][fault]
+    if channel == "email":
+        email_gives_up_and_is_retried(fault, request)
+    else:
+        endpoint_gives_up_and_is_retried(channel, FAULTS[channel][fault], request)
+
+
+def email_gives_up_and_is_retried(fault, request):
+    mail_server = request.getfixturevalue("mail_server")
+    three_emails = request.getfixturevalue("three_emails")
+    breaks, mends, says = FAULTS["email"][fault]
     assert settings.EMAIL_TIMEOUT == 1
     breaks(mail_server)
     started = time.monotonic()
@@ -81,6 +99,36 @@ def test_a_send_gives_up_within_the_timeout_and_is_retried_once(
     for dispatch in three_emails.all():
         assert dispatch.status == Dispatch.Status.SENT and dispatch.attempts == 2
         assert dispatch.last_error == ""
+
+
+def endpoint_gives_up_and_is_retried(channel, scenario, request):
+    """The same for an endpoint channel: one timeout per endpoint and run, the error on
+    each row, each delivered once after its backoff; the other channels untouched."""
+    request.getfixturevalue("db")
+    request.getfixturevalue("settings").TRACKER_WEBHOOK_TIMEOUT = 1
+    with Receiver() as receiver:
+        queued = scenario.setup(receiver)
+        rows = Dispatch.objects.filter(pk__in=[d.pk for d in queued])
+        assert queued and set(rows.values_list("channel", flat=True)) == {channel}
+        scenario.breaks(receiver)
+        started = time.monotonic()
+        assert deliver_due(channel=channel) == {Dispatch.Status.FAILED: len(queued)}
+        took = time.monotonic() - started
+        assert took < 2 * settings.TRACKER_WEBHOOK_TIMEOUT + 0.5, f"the run took {took:.2f} s"
+        for dispatch in rows.all():
+            assert dispatch.status == Dispatch.Status.FAILED and dispatch.attempts == 1
+            assert scenario.says in dispatch.last_error, dispatch.last_error
+        assert not receiver.requests
+        assert deliver_due(channel=channel) == {}  # not before its backoff
+
+        scenario.mends(receiver)
+        later = max(d.next_attempt_at for d in rows.all()) + datetime.timedelta(seconds=1)
+        assert deliver_due(now=later, channel=channel) == {Dispatch.Status.SENT: len(queued)}
+        assert deliver_due(now=later + datetime.timedelta(hours=1)) == {}
+        assert len(receiver.requests) == len(queued)
+        for dispatch in rows.all():
+            assert dispatch.status == Dispatch.Status.SENT and dispatch.attempts == 2
+            assert dispatch.last_error == ""
 
 
 def test_a_refused_address_fails_alone_and_the_rest_goes_out(mail_server, three_emails):

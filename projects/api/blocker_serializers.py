@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.evidence_rest import EvidenceUploadsField
-from core.rest.fields import LabelField, RelatedName
+from core.rest.fields import TIMESTAMPS, LabelField, RelatedName
 from tracker.ladder import working_days_after_deadline
 from tracker.models import Department, KeyTask
 from workdays.calendar import calendar as working_calendar
@@ -143,6 +143,7 @@ class BlockerSerializer(serializers.ModelSerializer):
             "allowed_steps",
             "evidence",
             "version",
+            *TIMESTAMPS,
         ]
         read_only_fields = fields
 

@@ -5,7 +5,14 @@ from rest_framework import serializers
 
 from core.deadlines import light_for
 from core.evidence_rest import EvidenceUploadsField
-from core.rest.fields import YEAR, LabelField, OneLineFieldsMixin, RelatedName
+from core.rest.fields import (
+    TIMESTAMPS,
+    YEAR,
+    LabelField,
+    OneLineFieldsMixin,
+    RecordedAt,
+    RelatedName,
+)
 
 from ..choices import Stage
 from ..ledger import LEDGER_FIELDS
@@ -23,13 +30,14 @@ class IndustryChainSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = IndustryChain
-        fields = ["id", "name", "name_en", "group", "group_label"]
+        fields = ["id", "name", "name_en", "group", "group_label", *TIMESTAMPS]
         one_line_fields = ["name", "name_en"]
 
 
 class ProjectUpdateSerializer(serializers.ModelSerializer):
     stage_label = LabelField("stage")
     author_name = RelatedName("author.username")
+    updated_at = RecordedAt()
 
     class Meta:
         model = ProjectUpdate
@@ -44,7 +52,7 @@ class ProjectUpdateSerializer(serializers.ModelSerializer):
             "note",
             "author",
             "author_name",
-            "created_at",
+            *TIMESTAMPS,
         ]
         read_only_fields = ["author", "created_at"]
         extra_kwargs = {
@@ -96,6 +104,7 @@ class ProjectSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
             "next_milestone",
             "open_blockers",
             "updates",
+            *TIMESTAMPS,
         ]
         one_line_fields = ["code", "name", "investor"]
         extra_kwargs = {
@@ -168,6 +177,9 @@ class ProjectStatusSerializer(serializers.Serializer):
     files = EvidenceUploadsField(required=False, help_text="Evidence files, checked on content.")
 
 
+NOT_IN_LISTS = {"updates", *TIMESTAMPS}
+
+
 class ProjectListSerializer(ProjectSerializer):
     """A project in a list: its reports are summed up by the date of the last one.
 
@@ -181,6 +193,7 @@ class ProjectListSerializer(ProjectSerializer):
 
     class Meta(ProjectSerializer.Meta):
         fields = [
-            *(name for name in ProjectSerializer.Meta.fields if name != "updates"),
+            *(name for name in ProjectSerializer.Meta.fields if name not in NOT_IN_LISTS),
             "last_reported_on",
+            *TIMESTAMPS,
         ]

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.rest.fields import LabelField, OneLineFieldsMixin, RelatedName
+from core.rest.fields import TIMESTAMPS, LabelField, OneLineFieldsMixin, RelatedName
 
 from ..models import CounterpartPairing, Division, Park
 
@@ -11,7 +11,17 @@ class DivisionSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Division
-        fields = ["id", "code", "name", "name_en", "level", "level_label", "parent", "parent_name"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "name_en",
+            "level",
+            "level_label",
+            "parent",
+            "parent_name",
+            *TIMESTAMPS,
+        ]
         one_line_fields = ["name", "name_en"]
 
 
@@ -36,6 +46,7 @@ class ParkSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
             "host_park",
             "host_park_name",
             "established_on",
+            *TIMESTAMPS,
         ]
         one_line_fields = ["name", "name_en"]
 
@@ -55,4 +66,5 @@ class CounterpartPairingSerializer(serializers.ModelSerializer):
             "established_on",
             "areas",
             "notes",
+            *TIMESTAMPS,
         ]

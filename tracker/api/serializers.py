@@ -4,7 +4,14 @@ from rest_framework import serializers
 
 from core.deadlines import days_left
 from core.evidence_rest import EvidenceUploadsField
-from core.rest.fields import YEAR, LabelField, OneLineFieldsMixin, RelatedName
+from core.rest.fields import (
+    TIMESTAMPS,
+    YEAR,
+    LabelField,
+    OneLineFieldsMixin,
+    RecordedAt,
+    RelatedName,
+)
 
 from .. import loop
 from ..choices import LoopAction, TaskStatus
@@ -27,6 +34,7 @@ class DepartmentSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
             "division_name",
             "has_liaison_section",
             "email",
+            *TIMESTAMPS,
         ]
         one_line_fields = ["name", "short_name"]
 
@@ -36,7 +44,7 @@ class WorkPointSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = WorkPoint
-        fields = ["id", "year", "aspect", "aspect_label", "number", "title"]
+        fields = ["id", "year", "aspect", "aspect_label", "number", "title", *TIMESTAMPS]
         one_line_fields = ["title"]
         extra_kwargs = {"year": YEAR}
 
@@ -44,6 +52,7 @@ class WorkPointSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
 class TaskUpdateSerializer(serializers.ModelSerializer):
     status_label = LabelField("status")
     author_name = RelatedName("author.username")
+    updated_at = RecordedAt()
 
     class Meta:
         model = TaskUpdate
@@ -56,7 +65,7 @@ class TaskUpdateSerializer(serializers.ModelSerializer):
             "note",
             "author",
             "author_name",
-            "created_at",
+            *TIMESTAMPS,
         ]
         read_only_fields = ["author", "created_at"]
 
@@ -126,6 +135,7 @@ class KeyTaskSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
             "next_report_due",
             "allowed_steps",
             "updates",
+            *TIMESTAMPS,
         ]
         one_line_fields = ["code", "title"]
         extra_kwargs = {"year": YEAR}

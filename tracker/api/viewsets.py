@@ -1,5 +1,7 @@
 """The base of every API viewset: one permission rule, filters, search, ordering, exports."""
 
+import re
+
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, permissions, status
 from rest_framework.response import Response
@@ -24,7 +26,21 @@ class VersionConflict(exceptions.APIException):
 
 
 def etag_for(instance):
+    # core.rest.conditional turns it into "v<version>.<md5 of the body>" on the way out.
     return f'"{instance.version}"'
+
+
+# An If-Match tag names a version as "7" (the form before content hashes), W/"7", or
+# "v7.<anything>" (the ETag a read gives now): only the version is compared.
+VERSION_IN_TAG = re.compile(r'(?:W/)?"(?:([0-9]{1,18})|v([0-9]{1,18})\.[^"]*)"')
+
+
+def versions_named(header):
+    return {
+        int(match[1] or match[2])
+        for tag in header.split(",")
+        if (match := VERSION_IN_TAG.fullmatch(tag.strip()))
+    }
 
 
 class TrackerReadOnlyViewSet(ReadOnlyViewSet):
@@ -62,8 +78,7 @@ class DepartmentOwnedViewSet(
         header = self.request.headers.get("If-Match")
         if not header or header.strip() == "*":
             return None
-        tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-        if etag_for(instance) not in tags:
+        if instance.version not in versions_named(header):
             raise PreconditionFailed(
                 _(
                     "The record changed since you read it (its ETag is now %(etag)s); "
