@@ -18,6 +18,7 @@ import email.utils
 import http.client
 import json
 import os
+import signal
 import sqlite3
 import sys
 import threading
@@ -265,6 +266,18 @@ def run(api, mirror, resources, *, page_size=PAGE_SIZE, watch=None, stop=None, o
             return status
 
 
+def stop_on_signals():
+    """Ctrl-C and SIGTERM (a service manager, docker stop) both stop a --watch loop the
+    same way. SIGINT is set explicitly: a shell starts a background job with it ignored,
+    and Python then installs no Ctrl-C handler of its own."""
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, stop)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("base_url", help="the tracker's address, e.g. https://tracker.example")
@@ -287,10 +300,11 @@ def main(argv=None):
         parser.error("set TRACKER_TOKEN to an API token (never pass it on the command line)")
     api = Api(args.base_url, token)
     mirror = Mirror(args.db)
+    stop_on_signals()
     try:
         resources = args.resource or ["projects"]
         return run(api, mirror, resources, page_size=args.page_size, watch=args.watch)
-    except KeyboardInterrupt:  # Ctrl-C under --watch: every stored page is complete
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: every stored page is complete
         return 130
     finally:
         mirror.db.close()
