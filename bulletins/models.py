@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.ownership import OwnedManager
 from core.timestamps import Timestamped
+from regions.tenancy import TenantOwned
 
 
 class BulletinKind(models.TextChoices):
@@ -19,7 +20,7 @@ def bulletin_path(bulletin, filename):
     return f"bulletins/{bulletin.kind}/{bulletin.period_start:%Y}/{filename}"
 
 
-class Bulletin(Timestamped):
+class Bulletin(TenantOwned, Timestamped):
     """A bulletin for one week or month: the Word document and its Excel annex, built from
     the history of the period, so that rebuilding it gives the same files."""
 
@@ -44,6 +45,8 @@ class Bulletin(Timestamped):
     is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
 
     objects = OwnedManager()
+    # A province reads its cities' bulletins (documents the cities circulate anyway).
+    province_reads_whole = True
 
     class Meta:
         verbose_name = _("bulletin")
@@ -51,7 +54,7 @@ class Bulletin(Timestamped):
         ordering = ["-period_start", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "period_start"],
+                fields=["tenant", "kind", "period_start"],
                 name="bulletin_one_per_period",
                 violation_error_message=_("This period already has a bulletin."),
             ),

@@ -150,6 +150,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # New records of a signed-in request belong to the user's city (core.tenancy).
+    "core.tenancy.ActingTenantMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Lets the audit history record who made each change.
@@ -548,7 +550,14 @@ TRACKER_SYNC_SETTLE_SECONDS = env.int("TRACKER_SYNC_SETTLE_SECONDS", default=5)
 # The documents count projects "of over 100 million yuan" (过亿元项目): the smallest total
 # investment, in 万元, that the Beijing-Tianjin-Hebei projects measure counts.
 # The city whose county-level divisions and departments are ranked (GB/T 2260 code).
+# In a deployment for several cities (docs/tenants.md) it is the home city: the tenant the
+# migration makes, and the one a record made outside any city's request belongs to.
 TRACKER_CITY_CODE = env.str("TRACKER_CITY_CODE", default="371400")
+# Which stages of a city's projects its province (and a region's working group) read as
+# rows; a province's statistics always cover every stage of its cities.
+TRACKER_PROVINCE_SHARED_STAGES = env.list(
+    "TRACKER_PROVINCE_SHARED_STAGES", default=["signed", "under_construction", "in_operation"]
+)
 TRACKER_COUNTED_MIN_INVESTMENT = Decimal(env.str("TRACKER_COUNTED_MIN_INVESTMENT", default="10000"))
 # The bulletin's red header (the issuing office) and its document number's prefix
 # (德协办通〔2023〕12号: the prefix, the year, the month or week number).

@@ -17,17 +17,18 @@ from core.timestamps import TouchOnSave
 from core.validators import FIRST_YEAR, LAST_YEAR, one_line_errors, year_errors
 from projects.models import MONEY, Project
 from regions.models import Division
+from regions.tenancy import TenantOwned
 from tracker.models import Department
 
 from .choices import CooperationKind, CooperationState, CounterpartKind
 
 
-class Counterpart(TouchOnSave):
+class Counterpart(TenantOwned, TouchOnSave):
     """A partner in Beijing, Tianjin or Hebei (a district, university, institute, hospital,
     firm...), kept once and named by every item that works with it. Reference data:
     supervisors keep the list."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=CounterpartKind.choices)
     division = models.ForeignKey(
         Division,
@@ -50,6 +51,13 @@ class Counterpart(TouchOnSave):
         verbose_name = _("counterpart")
         verbose_name_plural = _("counterparts")
         ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "name"],
+                name="counterpart_name_unique_in_tenant",
+                violation_error_message=_("A counterpart with this name already exists."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -64,10 +72,10 @@ class CooperationItemQuerySet(OwnedQuerySet):
         return self.filter(state__in=(CooperationState.PLANNED, CooperationState.IN_PROGRESS))
 
 
-class CooperationItem(TouchOnSave):
+class CooperationItem(TenantOwned, TouchOnSave):
     """One cooperation item of the ledger (台账), of one kind, owned by its department."""
 
-    code = models.CharField(_("code"), max_length=32, unique=True)
+    code = models.CharField(_("code"), max_length=32)
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=24, choices=CooperationKind.choices)
     year = models.PositiveSmallIntegerField(
@@ -152,6 +160,11 @@ class CooperationItem(TouchOnSave):
             models.Index(fields=["updated_at", "id"], name="cooperation_sync"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "code"],
+                name="cooperation_code_unique_in_tenant",
+                violation_error_message=_("A cooperation item with this code already exists."),
+            ),
             models.CheckConstraint(
                 condition=Q(achieved_on__isnull=True) | Q(state=CooperationState.ACHIEVED),
                 name="cooperation_achieved_date_only_when_achieved",
@@ -215,6 +228,7 @@ class AgreementArea(TouchOnSave):
     objects = OwnedManager()
     history = HistoricalRecords(excluded_fields=["is_demo"])
     owner_department_path = "agreement__department"
+    tenant_path = "agreement__tenant"
 
     class Meta:
         verbose_name = _("cooperation area")
@@ -243,6 +257,7 @@ class CooperationUpdate(Report):
     """A dated progress report on a cooperation item."""
 
     owner_department_path = "item__department"
+    tenant_path = "item__tenant"
     objects = OwnedManager()
     history = HistoricalRecords()
 
@@ -267,6 +282,7 @@ class CooperationEvidence(EvidenceFile):
     """A file attached to a cooperation report (agreements, photos, minutes)."""
 
     owner_department_path = "item__department"
+    tenant_path = "item__tenant"
 
     item = models.ForeignKey(
         CooperationItem, verbose_name=_("item"), on_delete=models.CASCADE, related_name="evidence"

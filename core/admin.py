@@ -27,6 +27,13 @@ class OwnedAdminMixin:
     supervisors alone, whatever model permissions a group was given.
     """
 
+    def get_queryset(self, request):
+        # The tenant rule: every page, action, export and autocomplete starts here.
+        queryset = super().get_queryset(request)
+        if hasattr(queryset, "visible_to"):
+            return queryset.visible_to(request.user)
+        return queryset
+
     def has_add_permission(self, request):
         allowed = super().has_add_permission(request)
         return allowed and (owner_path(self.model) is not None or is_supervisor(request.user))

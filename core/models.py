@@ -15,6 +15,9 @@ class Tombstone(models.Model):
     model = models.CharField(_("model"), max_length=64, help_text=_("e.g. projects.project"))
     object_id = models.BigIntegerField(_("object id"))
     deleted_at = models.DateTimeField(_("deleted at"), default=timezone.now)
+    # The deleted row's city (core imports no app, so a code, not a key): the deletions
+    # feed shows a user only the deletions of the tenants they read.
+    tenant_id = models.CharField(_("city"), max_length=6, null=True, blank=True)
 
     class Meta:
         verbose_name = _("deletion record")

@@ -9,6 +9,7 @@ once a receiver is connected (it then gives up its fast delete for the model);
 ``QuerySet.update()`` and raw SQL are not seen, and nothing here deletes that way.
 """
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import post_delete
 
 from .models import Tombstone
@@ -29,4 +30,21 @@ def tracked_labels():
 
 
 def record_deletion(sender, instance, **kwargs):
-    Tombstone.objects.create(model=sender._meta.label_lower, object_id=instance.pk)
+    Tombstone.objects.create(
+        model=sender._meta.label_lower, object_id=instance.pk, tenant_id=tenant_of(instance)
+    )
+
+
+def tenant_of(instance):
+    """The deleted row's tenant code; cascades delete children first, so the parent a
+    path runs through is still readable here."""
+    from .ownership import follow
+    from .tenancy import tenant_path
+
+    path = tenant_path(type(instance))
+    if path is None:
+        return None
+    try:
+        return follow(instance, path)
+    except ObjectDoesNotExist:
+        return None

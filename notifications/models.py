@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.ownership import OwnedManager
 from core.timestamps import Timestamped
+from regions.tenancy import TenantOwned
 
 
 class Channel(models.TextChoices):
@@ -46,7 +47,7 @@ class Endpoint(Timestamped):
         return self.name
 
 
-class WebhookSubscription(Endpoint):
+class WebhookSubscription(TenantOwned, Endpoint):
     """Another system that wants the tracker's events, POSTed as signed JSON (supervisors
     register them; reference data in the department rule)."""
 
@@ -75,7 +76,7 @@ class WebhookSubscription(Endpoint):
         ordering = ["name", "id"]
 
 
-class GroupRobot(Endpoint):
+class GroupRobot(TenantOwned, Endpoint):
     """A WeCom or DingTalk group robot a department (or, without one, the supervising
     office) receives its reminders, escalations and digests in."""
 
@@ -124,7 +125,7 @@ class GroupRobot(Endpoint):
         ordering = ["department", "name", "id"]
 
 
-class Dispatch(models.Model):
+class Dispatch(TenantOwned):
     """One email to one recipient, recorded before it is sent: the dispatch log.
 
     The unique key (kind, subject, recipient, period) is what makes every email go out
@@ -218,7 +219,7 @@ class Dispatch(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "subject_key", "recipient", "period"],
+                fields=["tenant", "kind", "subject_key", "recipient", "period"],
                 name="dispatch_once_per_key",
             ),
             models.CheckConstraint(

@@ -14,12 +14,13 @@ from core.timestamps import TouchOnSave
 from core.validators import one_line_errors, year_errors
 from projects.models import MONEY
 from regions.models import Division
+from regions.tenancy import TenantOwned, default_tenant_id
 from tracker.models import Department
 
 COUNT = {"null": True, "blank": True}
 
 
-class Target(TouchOnSave):
+class Target(TenantOwned, TouchOnSave):
     """One unit's annual targets: a county-level division's or a department's, one row a
     year. A blank measure has no target (it is left out of the unit's score)."""
 
@@ -58,6 +59,7 @@ class Target(TouchOnSave):
 
     objects = OwnedManager()
     history = HistoricalRecords(excluded_fields=["is_demo"])
+    province_reads_whole = True
 
     class Meta:
         verbose_name = _("annual target")
@@ -71,13 +73,13 @@ class Target(TouchOnSave):
                 violation_error_message=_("A target belongs to a county or to a department."),
             ),
             models.UniqueConstraint(
-                fields=["year", "division"],
+                fields=["tenant", "year", "division"],
                 condition=Q(division__isnull=False),
                 name="target_unique_division_year",
                 violation_error_message=_("This county already has targets for this year."),
             ),
             models.UniqueConstraint(
-                fields=["year", "department"],
+                fields=["tenant", "year", "department"],
                 condition=Q(department__isnull=False),
                 name="target_unique_department_year",
                 violation_error_message=_("This department already has targets for this year."),
@@ -99,7 +101,7 @@ WEIGHT = {"validators": [MaxValueValidator(100)]}
 RATE = {"max_digits": 5, "decimal_places": 2}
 
 
-class RankingSettings(models.Model):
+class RankingSettings(TenantOwned):
     """How rankings score a unit (one row, edited by supervisors; docs/rankings.md)."""
 
     weight_signed = models.PositiveSmallIntegerField(
@@ -156,16 +158,17 @@ class RankingSettings(models.Model):
         verbose_name = _("ranking settings")
         verbose_name_plural = _("ranking settings")
         constraints = [
-            models.CheckConstraint(condition=Q(pk=1), name="ranking_settings_single_row"),
+            models.UniqueConstraint(fields=["tenant"], name="ranking_settings_one_per_tenant"),
         ]
 
     def __str__(self):
         return str(_("ranking settings"))
 
     @classmethod
-    def current(cls):
-        """The one row, made with the defaults the first time it is asked for."""
-        return cls.objects.get_or_create(pk=1)[0]
+    def current(cls, tenant_id=None):
+        """The tenant's row (the acting tenant's by default), made with the defaults the
+        first time it is asked for."""
+        return cls.objects.get_or_create(tenant_id=tenant_id or default_tenant_id())[0]
 
     def clean(self):
         measures = (

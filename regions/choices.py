@@ -30,3 +30,8 @@ class ParkKind(models.TextChoices):
     CO_BUILT_PARK = "co_built_park", _("Co-built park (enclave)")
     PARK_IN_PARK = "park_in_park", _("Park-in-park")
     INNOVATION_PLATFORM = "innovation_platform", _("Innovation platform")
+
+
+class TenantKind(models.TextChoices):
+    CITY = "city", _("City")
+    PROVINCE = "province", _("Province")

@@ -10,6 +10,7 @@ from core.timestamps import Timestamped
 from core.validators import one_line_errors
 
 from .choices import DivisionLevel, ParkKind
+from .tenancy import TenantOwned
 
 division_code_validator = RegexValidator(
     r"^\d{6}$", _("A division code is six digits (GB/T 2260).")
@@ -161,7 +162,7 @@ class Park(Timestamped):
             raise ValidationError(errors)
 
 
-class CounterpartPairing(Timestamped):
+class CounterpartPairing(TenantOwned, Timestamped):
     """A county-to-district pairing (一县一区 对接合作)."""
 
     home = models.ForeignKey(
@@ -185,6 +186,7 @@ class CounterpartPairing(Timestamped):
 
     objects = OwnedManager()
     history = HistoricalRecords(excluded_fields=["is_demo"])
+    province_reads_whole = True
 
     class Meta:
         verbose_name = _("counterpart pairing")
@@ -192,7 +194,7 @@ class CounterpartPairing(Timestamped):
         ordering = ["home__code", "counterpart__code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["home", "counterpart"],
+                fields=["tenant", "home", "counterpart"],
                 name="pairing_unique_pair",
                 violation_error_message=_("These two divisions are already paired."),
             ),
@@ -205,3 +207,6 @@ class CounterpartPairing(Timestamped):
 
     def __str__(self):
         return f"{self.home} ↔ {self.counterpart}"
+
+
+from .tenants import Region, Tenant  # noqa: E402, F401  (models of this app)

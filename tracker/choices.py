@@ -87,3 +87,9 @@ class ReportingCycle(models.TextChoices):
     WEEKLY = "weekly", _("Weekly")
     MONTHLY = "monthly", _("Monthly")
     NONE = "none", _("No scheduled reports")
+
+
+class OfficialReach(models.TextChoices):
+    CITY = "city", _("Own city")
+    PROVINCE = "province", _("Province (reads its cities)")
+    REGION = "region", _("Region (reads chain projects)")

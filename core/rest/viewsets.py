@@ -5,6 +5,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, filters, permissions, viewsets
 
 from core.search import search_lookup
+from core.tenancy import set_acting, tenant_id_of
 
 from .sync import KeysetFilter, SyncOrderingFilter
 
@@ -47,3 +48,16 @@ class ReadOnlyViewSet(CleanQueryMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"  # ids are integers; anything else is a 404, not a 500
     permission_classes = [permissions.IsAuthenticated]
     filter_backends = [DjangoFilterBackend, KeysetFilter, TrackerSearchFilter, SyncOrderingFilter]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # A token is authenticated here, after the middleware: records made by this
+        # request belong to the caller's city (core.tenancy.ActingTenantMiddleware).
+        set_acting(tenant_id_of(request.user))
+
+    def get_queryset(self):
+        # The tenant rule on every list, detail, search and write of the API.
+        queryset = super().get_queryset()
+        if hasattr(queryset, "visible_to"):
+            return queryset.visible_to(self.request.user)
+        return queryset

@@ -11,6 +11,7 @@ from core.evidence import EvidenceFile
 from core.ownership import OwnedQuerySet, department_id_of, is_supervisor
 from core.timestamps import Timestamped
 from core.validators import one_line_errors
+from regions.tenancy import TenantOwned
 
 from ..choices import CHASED_STATES, UNSOLVED_STATES, BlockerAction, BlockerKind, BlockerState
 from .projects import Project
@@ -46,7 +47,7 @@ class BlockerQuerySet(OwnedQuerySet):
         return self.filter(coordinating_department_id=department_id)
 
 
-class Blocker(Timestamped):
+class Blocker(TenantOwned, Timestamped):
     """A problem a project (or a key task) cannot get past alone: raised by the
     department that owns the project, given a coordinating department and a deadline by
     the leading group office, followed up until solved. The raising department owns the
@@ -169,6 +170,7 @@ class BlockerStep(models.Model):
     withdrawn), who took it and when: the problem's history, never edited."""
 
     owner_department_path = "blocker__raising_department"
+    tenant_path = "blocker__tenant"
 
     blocker = models.ForeignKey(
         Blocker, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="steps"
@@ -206,6 +208,7 @@ class BlockerEvidence(EvidenceFile):
     coordination meeting, the approval that solved it)."""
 
     owner_department_path = "blocker__raising_department"
+    tenant_path = "blocker__tenant"
 
     blocker = models.ForeignKey(
         Blocker, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="evidence"

@@ -31,6 +31,7 @@ class DuplicateDismissal(models.Model):
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
 
     objects = OwnedManager()
+    tenant_path = "first__tenant"
 
     class Meta:
         verbose_name = _("not-a-duplicate decision")

@@ -2,7 +2,7 @@ import datetime
 import itertools
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
@@ -16,6 +16,7 @@ from core.reports import Report
 from core.timestamps import Timestamped
 from core.validators import one_line_errors, year_errors
 from regions.models import Division, Park
+from regions.tenancy import TenantOwned
 from tracker.choices import ReportingCycle
 from tracker.models import Department
 
@@ -27,6 +28,11 @@ MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator
 # Dates that must come in this order when present: signed ≤ started ≤ produced.
 DATE_ORDER = ("signed_on", "started_on", "produced_on")
 
+
+credit_code_validator = RegexValidator(
+    r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
+    _("A unified social credit code is 18 characters: digits and capital letters (not I, O, Z, S, V)."),
+)
 
 class IndustryChain(Timestamped):
     name = models.CharField(_("name"), max_length=100)
@@ -80,12 +86,19 @@ class ProjectQuerySet(OwnedQuerySet):
         return self.annotate(last_reported_on=Subquery(latest.values("reported_on")[:1]))
 
 
-class Project(Timestamped):
+class Project(TenantOwned, Timestamped):
     """An investment project (招商引资项目) and its current state."""
 
-    code = models.CharField(_("code"), max_length=32, unique=True)
+    code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=300)
     investor = models.CharField(_("investor"), max_length=300, blank=True)
+    investor_credit_code = models.CharField(
+        _("investor's unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[credit_code_validator],
+        help_text=_("18 characters (GB 32100-2015), where known."),
+    )
     origin = models.ForeignKey(
         Division,
         verbose_name=_("origin"),
@@ -162,6 +175,9 @@ class Project(Timestamped):
     objects = ProjectQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["is_demo"])
     owner_department_path = "responsible_department"
+    # What a province or region reads of a city's projects: signed and later ones
+    # (core.tenancy.read_rule); "" is the path from a project to itself.
+    share_prefix = ""
 
     class Meta:
         verbose_name = _("project")
@@ -176,6 +192,11 @@ class Project(Timestamped):
             models.Index(fields=["updated_at", "id"], name="project_sync"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "code"],
+                name="project_code_unique_in_tenant",
+                violation_error_message=_("A project with this code already exists."),
+            ),
             models.CheckConstraint(
                 condition=Q(total_investment__gte=0),
                 name="project_total_investment_not_negative",
@@ -259,6 +280,8 @@ class ProjectUpdate(Report):
     """A dated status report on a project."""
 
     owner_department_path = "project__responsible_department"
+    tenant_path = "project__tenant"
+    share_prefix = "project__"
     objects = OwnedManager()
     history = HistoricalRecords()
 
@@ -310,6 +333,7 @@ class ProjectEvidence(EvidenceFile):
     Served only through the tracker's view, to those who may read the project."""
 
     owner_department_path = "project__responsible_department"
+    tenant_path = "project__tenant"
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="evidence"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.evidence import EvidenceFile
 from core.ownership import OwnedManager
 from core.validators import one_line_errors
+from regions.tenancy import TenantOwned
 
 from ..choices import Audience, LoopAction, TaskState
 from .tasks import KeyTask
@@ -17,6 +18,7 @@ class TaskTransition(models.Model):
     """One step of a key task along the loop, who took it and when: the loop's history."""
 
     owner_department_path = "task__lead_department"
+    tenant_path = "task__tenant"
 
     task = models.ForeignKey(
         KeyTask, verbose_name=_("key task"), on_delete=models.CASCADE, related_name="transitions"
@@ -47,14 +49,13 @@ class TaskTransition(models.Model):
         return f"{self.task.code} {self.get_action_display()}"
 
 
-class EscalationRung(models.Model):
+class EscalationRung(TenantOwned):
     """A rung of the escalation ladder: who hears of an open item, and when, counted in
     working days from its deadline (negative: before it). Supervisors edit the ladder."""
 
     name = models.CharField(_("name"), max_length=50)
     working_days = models.SmallIntegerField(
         _("working days after the deadline"),
-        unique=True,
         help_text=_("Negative before the deadline: -3 is three working days before it."),
     )
     audience = models.CharField(_("reaches"), max_length=16, choices=Audience.choices)
@@ -66,6 +67,13 @@ class EscalationRung(models.Model):
         verbose_name = _("escalation rung")
         verbose_name_plural = _("escalation ladder")
         ordering = ["working_days"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "working_days"],
+                name="escalation_rung_unique_day",
+                violation_error_message=_("The ladder already has a rung on this day."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -80,6 +88,7 @@ class TaskEvidence(EvidenceFile):
     minutes). Served only through the tracker's view, to those who may read the task."""
 
     owner_department_path = "task__lead_department"
+    tenant_path = "task__tenant"
 
     task = models.ForeignKey(
         KeyTask, verbose_name=_("key task"), on_delete=models.CASCADE, related_name="evidence"

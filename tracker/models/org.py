@@ -10,16 +10,17 @@ from simple_history.models import HistoricalRecords
 from core.ownership import OwnedManager
 from core.timestamps import Timestamped
 from core.validators import email_errors, one_line_errors
-from regions.models import Division
+from regions.models import Division, Region
+from regions.tenancy import TenantOwned
 
-from ..choices import OfficialRole
+from ..choices import OfficialReach, OfficialRole
 
 
-class Department(Timestamped):
+class Department(TenantOwned, Timestamped):
     """A municipal department (市直部门) that owns key tasks and projects."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    short_name = models.CharField(_("short name"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=50)
     division = models.ForeignKey(
         Division,
         verbose_name=_("government of"),
@@ -38,7 +39,6 @@ class Department(Timestamped):
     sso_code = models.CharField(
         _("single sign-on code"),
         max_length=64,
-        unique=True,
         null=True,
         blank=True,
         help_text=_("The department's code in the identity provider's department claim."),
@@ -47,11 +47,33 @@ class Department(Timestamped):
 
     objects = OwnedManager()
     history = HistoricalRecords(excluded_fields=["is_demo"])
+    # A province user reads its cities' departments (who owns their key tasks).
+    province_reads_whole = True
 
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "name"],
+                name="department_name_unique_in_tenant",
+                violation_error_message=_("A department with this name already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "short_name"],
+                name="department_short_name_unique_in_tenant",
+                violation_error_message=_("A department with this short name already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "sso_code"],
+                name="department_sso_code_unique_in_tenant",
+                condition=Q(sso_code__isnull=False),
+                violation_error_message=_(
+                    "Another department already has this single sign-on code."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.short_name or self.name
@@ -62,7 +84,7 @@ class Department(Timestamped):
             raise ValidationError(errors)
 
 
-class Official(models.Model):
+class Official(TenantOwned):
     """The tracker profile of a user: which department they work for."""
 
     user = models.OneToOneField(
@@ -93,6 +115,25 @@ class Official(models.Model):
         help_text=_("Works in the leading group office and supervises every department."),
     )
     receives_digest = models.BooleanField(_("receives the weekly digest"), default=True)
+    reach = models.CharField(
+        _("reach"),
+        max_length=16,
+        choices=OfficialReach.choices,
+        default=OfficialReach.CITY,
+        help_text=_(
+            "A province user reads the province's cities (what they share upward); a "
+            "regional user reads the chain projects of a region's cities."
+        ),
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officials",
+        help_text=_("For a regional user: the region whose chain projects they read."),
+    )
     is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
 
     objects = OwnedManager()
@@ -109,13 +150,35 @@ class Official(models.Model):
                     "An official who is not a supervisor needs a department."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(reach=OfficialReach.REGION, region__isnull=False)
+                | (~Q(reach=OfficialReach.REGION) & Q(region__isnull=True)),
+                name="official_region_for_regional_reach",
+                violation_error_message=_("A regional user needs a region, and only they."),
+            ),
         ]
 
     def __str__(self):
         return self.user.get_full_name() or self.user.get_username()
 
+    def tenant_reach(self):
+        """What this official reads (core.tenancy.Reach)."""
+        from core.tenancy import Reach
+        from regions.models import Tenant
 
-class CityLeader(models.Model):
+        own = (self.tenant_id,)
+        if self.reach == OfficialReach.PROVINCE:
+            cities = Tenant.objects.filter(parent_id=self.tenant_id).values_list("code", flat=True)
+            return Reach(own=own, cities=tuple(cities))
+        if self.reach == OfficialReach.REGION and self.region_id is not None:
+            cities = self.region.cities.values_list("code", flat=True)
+            return Reach(
+                own=own, region_cities=tuple(cities), region_groups=tuple(self.region.chain_groups)
+            )
+        return Reach(own=own)
+
+
+class CityLeader(TenantOwned):
     """A city leader (分管领导, e.g. a vice-mayor) and the departments they oversee: the
     top rung of the escalation ladder reaches them in their daily summary."""
 

@@ -13,6 +13,7 @@ from core.ownership import OwnedManager, OwnedQuerySet
 from core.reports import Report
 from core.timestamps import Timestamped
 from core.validators import one_line_errors, year_errors
+from regions.tenancy import TenantOwned
 
 from ..choices import (
     OPEN_TASK_STATUSES,
@@ -25,7 +26,7 @@ from ..choices import (
 from .org import Department
 
 
-class WorkPoint(Timestamped):
+class WorkPoint(TenantOwned, Timestamped):
     """A work point (工作要点) of a year's plan, under one of the five aspects."""
 
     year = models.PositiveSmallIntegerField(_("year"))
@@ -35,6 +36,7 @@ class WorkPoint(Timestamped):
     is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
 
     objects = OwnedManager()
+    province_reads_whole = True
 
     class Meta:
         verbose_name = _("work point")
@@ -42,7 +44,7 @@ class WorkPoint(Timestamped):
         ordering = ["year", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "number"],
+                fields=["tenant", "year", "number"],
                 name="work_point_number_unique_in_year",
                 violation_error_message=_("This year already has a work point with this number."),
             ),
@@ -71,10 +73,10 @@ class KeyTaskQuerySet(OwnedQuerySet):
         )
 
 
-class KeyTask(Timestamped):
+class KeyTask(TenantOwned, Timestamped):
     """A key task (重点任务) with a deadline (完成时限), led by one department."""
 
-    code = models.CharField(_("code"), max_length=32, unique=True)
+    code = models.CharField(_("code"), max_length=32)
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -139,6 +141,7 @@ class KeyTask(Timestamped):
     objects = KeyTaskQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["is_demo"], m2m_fields=[supporting_departments])
     owner_department_path = "lead_department"
+    province_reads_whole = True
 
     class Meta:
         verbose_name = _("key task")
@@ -150,6 +153,11 @@ class KeyTask(Timestamped):
             models.Index(fields=["updated_at", "id"], name="keytask_sync"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "code"],
+                name="keytask_code_unique_in_tenant",
+                violation_error_message=_("A key task with this code already exists."),
+            ),
             models.CheckConstraint(
                 condition=Q(progress__lte=100),
                 name="keytask_progress_at_most_100",
@@ -218,6 +226,8 @@ class TaskUpdate(Report):
     """A dated progress report on a key task."""
 
     owner_department_path = "task__lead_department"
+    tenant_path = "task__tenant"
+    province_reads_whole = True
     history = HistoricalRecords()
 
     task = models.ForeignKey(

@@ -50,6 +50,7 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
+    tenant_path = "user__official__tenant"
 
     class Meta:
         verbose_name = _("API token")
