@@ -17,7 +17,7 @@ class Tombstone(models.Model):
     deleted_at = models.DateTimeField(_("deleted at"), default=timezone.now)
     # The deleted row's city (core imports no app, so a code, not a key): the deletions
     # feed shows a user only the deletions of the tenants they read.
-    tenant_id = models.CharField(_("city"), max_length=6, null=True, blank=True)
+    tenant_id = models.CharField(_("city"), max_length=6, blank=True, default="")
 
     class Meta:
         verbose_name = _("deletion record")

@@ -3,10 +3,11 @@
 Supervisors (the leading group office) change everything of their own city (tenant). An
 official changes only what their own department owns, and reads the rest of their city.
 Which city a row belongs to, and what a user of another city, a province or a region may
-read, is the tenant rule (``core.tenancy``); both rules meet here. A model names the department that owns a
-row with ``owner_department_path`` (for example ``"lead_department"`` on a key task,
-``"task__lead_department"`` on its reports); a model without it is reference data that
-only supervisors change.
+read, is the tenant rule (``core.tenancy``); both rules meet here.
+
+A model names the department that owns a row with ``owner_department_path`` (for
+example ``"lead_department"`` on a key task, ``"task__lead_department"`` on its reports);
+a model without it is reference data that only supervisors change.
 
 Every write path (admin pages, library views, Excel import, API, services) asks
 ``Model.objects.changeable_by(user)``, the way NetBox's ``RestrictedQuerySet.restrict``
@@ -21,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
 
-from .tenancy import read_rule, reach_of, tenant_path
+from .tenancy import reach_of, read_rule, tenant_path
 
 
 def official_of(user):

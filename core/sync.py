@@ -43,8 +43,8 @@ def tenant_of(instance):
 
     path = tenant_path(type(instance))
     if path is None:
-        return None
+        return ""
     try:
-        return follow(instance, path)
+        return follow(instance, path) or ""
     except ObjectDoesNotExist:
-        return None
+        return ""

@@ -1,29 +1,22 @@
 """The tenant column of city-owned records, and which tenant a new record gets."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.ownership import follow
 from core.tenancy import acting_tenant_id
-
-from .choices import TenantKind
 
 
 def default_tenant_id():
     """The tenant of a record made without one: the acting tenant (the signed-in user's
-    city, or the city a task or command is working for); else the only city; else the
-    deployment's home city (``TRACKER_CITY_CODE``), the one a one-city install always has.
+    city, or the city a task or command is working for), else the deployment's home city
+    (``TRACKER_CITY_CODE``, whose tenant the migration makes). No query: unsaved
+    instances (a form's blank object, a settings row's defaults) are made everywhere.
     """
-    from .tenants import Tenant
-
     acting = acting_tenant_id()
-    if acting is not None:
-        return acting
-    codes = list(Tenant.objects.filter(kind=TenantKind.CITY).values_list("code", flat=True)[:2])
-    if len(codes) == 1:
-        return codes[0]
-    home = settings.TRACKER_CITY_CODE
-    return home if Tenant.objects.filter(code=home).exists() else None
+    return acting if acting is not None else settings.TRACKER_CITY_CODE
 
 
 def tenant_field(**options):
@@ -65,3 +58,26 @@ class TenantOwned(models.Model):
 
     def validate_constraints(self, exclude=None):
         super().validate_constraints(self._with_tenant(exclude))
+        if errors := self.tenant_link_errors(exclude or ()):
+            raise ValidationError(errors)
+
+    def tenant_link_errors(self, exclude=()):
+        """A record links only to its own city's records (a Dezhou project never to a
+        Langfang department): checked on every full_clean, so forms, imports, the API and
+        services all refuse, field by field. Province records may link to their cities'."""
+        errors = {}
+        for field in self._meta.concrete_fields:
+            if not field.is_relation or field.name in exclude or field.name == "tenant":
+                continue
+            path = getattr(field.related_model, "tenant_path", None)
+            if path is None or getattr(self, field.attname) is None:
+                continue
+            linked = follow(getattr(self, field.name), path)
+            if linked != self.tenant_id and not self._province_of(linked):
+                errors[field.name] = _("This record belongs to another city.")
+        return errors
+
+    def _province_of(self, tenant_id):
+        from .tenants import Tenant
+
+        return Tenant.objects.filter(code=tenant_id, parent_id=self.tenant_id).exists()

@@ -31,8 +31,12 @@ DATE_ORDER = ("signed_on", "started_on", "produced_on")
 
 credit_code_validator = RegexValidator(
     r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
-    _("A unified social credit code is 18 characters: digits and capital letters (not I, O, Z, S, V)."),
+    _(
+        "A unified social credit code is 18 characters: digits and capital letters "
+        "(not I, O, Z, S, V)."
+    ),
 )
+
 
 class IndustryChain(Timestamped):
     name = models.CharField(_("name"), max_length=100)

@@ -36,7 +36,7 @@ class Department(TenantOwned, Timestamped):
     email = models.EmailField(_("email"), blank=True)
     # The department's code in the government's identity provider: single sign-on
     # (tracker.sso) places an official in the department whose code the login claims.
-    sso_code = models.CharField(
+    sso_code = models.CharField(  # noqa: DJ001 (null: blank codes are not unique)
         _("single sign-on code"),
         max_length=64,
         null=True,
