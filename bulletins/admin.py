@@ -1,5 +1,6 @@
 """The bulletins in the admin: the list with download links (read-only rows, for everyone
-signed in) and the page that builds one (supervisors only)."""
+signed in, of their own office and, for a province, of its cities) and the page that builds
+one (supervisors only, their own office's: a city's, or a province's one level up)."""
 
 import datetime
 
@@ -16,7 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import RecordOnlyAdminMixin
-from core.ownership import is_supervisor
+from core.ownership import is_supervisor, official_of
+from core.tenancy import reach_of
+from regions.models import Tenant
+from tracker.choices import OfficialReach
 
 from .models import Bulletin, BulletinKind
 from .services import build_bulletin
@@ -31,6 +35,13 @@ class BuildForm(forms.Form):
     )
 
 
+def may_build(user):
+    """A supervisor of a city or a province (a regional working group has no bulletins)."""
+    official = official_of(user)
+    regional = official is not None and official.reach == OfficialReach.REGION
+    return is_supervisor(user) and not regional
+
+
 def last_month_end():
     return timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
 
@@ -41,13 +52,24 @@ class BulletinAdmin(RecordOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["number", "title"]
     date_hierarchy = "period_start"
-    list_select_related = ["built_by"]
+    list_select_related = ["built_by", "tenant"]
     exclude = ["document", "annex"]
     readonly_fields = ["downloads"]
     change_list_template = "admin/bulletins/bulletin/change_list.html"
 
     # The bulletins are the city's: everyone signed in to the admin reads them; nobody
     # edits or deletes one (a rebuild replaces its files, through the build page).
+    def get_queryset(self, request):
+        # The tenant rule: a city's own, and a province's cities' (core.tenancy).
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_list_display(self, request):
+        # Whose bulletin it is, once a user reads more than one office's.
+        reach = reach_of(request.user)
+        if reach.cities or (reach.everything and Tenant.objects.count() > 1):
+            return ["tenant", *self.list_display]
+        return self.list_display
+
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff
 
@@ -79,12 +101,12 @@ class BulletinAdmin(RecordOnlyAdminMixin, admin.ModelAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_build": is_supervisor(request.user)}
+        extra_context = {**(extra_context or {}), "can_build": may_build(request.user)}
         return super().changelist_view(request, extra_context)
 
     def build_view(self, request):
-        """Build (or rebuild) a bulletin for a past week or month."""
-        if not is_supervisor(request.user):
+        """Build (or rebuild) a bulletin of the user's own office for a past week or month."""
+        if not may_build(request.user):
             raise PermissionDenied
         initial = {"kind": BulletinKind.MONTH, "date": last_month_end()}
         form = BuildForm(request.POST or None, initial=initial)

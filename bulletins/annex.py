@@ -1,7 +1,8 @@
 """The bulletin's Excel annex: every figure behind the document, one sheet per table.
 
 Written through ``core.spreadsheets`` (every text a text cell, so a name such as
-``=HYPERLINK(...)`` stays text), then made reproducible like the document.
+``=HYPERLINK(...)`` stays text), then made reproducible like the document. A province's
+annex has its cities' and departments' tables and its overdue key tasks, as its document.
 """
 
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from core.spreadsheets import xlsx_bytes
 
+from . import wording
 from .content import MEASURE_LABELS, MEASURES, cooperation_total, list_label
 from .reproducible import fixed_zip
 
@@ -141,16 +143,19 @@ def problems_sheet(content):
 def xlsx_annex(content):
     """The annex's bytes, the same for the same content."""
     headers, rows = headline_sheet(content)
-    more = [
-        (_("Counties"), *ranking_sheet(content.counties, _("County/district"))),
-        (
-            _("Departments"),
-            *ranking_sheet(content.departments, _("Department"), discipline=True),
-        ),
-        (_("Cooperation"), *cooperation_sheet(content)),
-        (_("Overdue key tasks"), *overdue_sheet(content)),
-        (_("Open problems"), *problems_sheet(content)),
-    ]
+    units = (
+        wording.units_sheet(content),
+        *ranking_sheet(content.counties, wording.unit_label(content)),
+    )
+    departments = (
+        wording.departments_sheet(content),
+        *ranking_sheet(content.departments, _("Department"), discipline=True),
+    )
+    overdue = _("Overdue key tasks"), *overdue_sheet(content)
+    more = [units, departments, overdue]
+    if not content.of_province:
+        more.insert(2, (_("Cooperation"), *cooperation_sheet(content)))
+        more.append((_("Open problems"), *problems_sheet(content)))
     return fixed_zip(
         xlsx_bytes(headers, rows, title=_("Headline"), more_sheets=more), content.stamp
     )

@@ -26,6 +26,9 @@ MEASURE_LABELS = {
 }
 WAN_PER_YI = Decimal(10000)
 CENT = Decimal("0.01")
+# Whose bulletin it is: a city's (its counties, departments, ledger and problems) or a
+# province's (its cities, its departments and its own key tasks; no ledger, no problems).
+CITY, PROVINCE = "city", "province"
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ class RankingLine:
 
 @dataclass(frozen=True)
 class RankingTable:
-    unit: str  # "county" or "department"
+    unit: str  # "county", "department" or (a province's) "city"
     lines: tuple = ()
 
     def listed(self, which):
@@ -151,6 +154,11 @@ class BulletinContent:
     overdue_tasks: tuple = ()
     open_problems: tuple = ()
     cooperation: tuple = ()  # CooperationLine, in CooperationKind order
+    level: str = CITY  # CITY or PROVINCE: which sections and words the bulletin has
+
+    @property
+    def of_province(self):
+        return self.level == PROVINCE
 
     @property
     def stamp(self):
@@ -187,11 +195,23 @@ def period_name(kind, start, end):
     return _("%(month)d/%(year)d") % {"month": start.month, "year": start.year}
 
 
-def bulletin_title(kind, start, end):
-    return _(
-        "Bulletin on the progress of investment attraction and of the key work of "
-        "Beijing-Tianjin-Hebei coordinated development in %(period)s"
-    ) % {"period": period_name(kind, start, end)}
+def bulletin_title(kind, start, end, province=False):
+    period = {"period": period_name(kind, start, end)}
+    if province:  # 各市, where a city's says 全市
+        return (
+            _(
+                "Bulletin on the cities' progress of investment attraction and of the key "
+                "work of Beijing-Tianjin-Hebei coordinated development in %(period)s"
+            )
+            % period
+        )
+    return (
+        _(
+            "Bulletin on the progress of investment attraction and of the key work of "
+            "Beijing-Tianjin-Hebei coordinated development in %(period)s"
+        )
+        % period
+    )
 
 
 def month_day(day):

@@ -4,7 +4,8 @@ Red header (issuing office), document number over a red rule, title, salutation,
 (the figures and their change), the ranking tables, the cooperation ledger by kind, the
 overdue key tasks and the open problems, the annex note, and the issuer with the date.
 The bytes depend on the content only (``reproducible``), so a rebuild of an unchanged
-period gives the same file.
+period gives the same file. A province's bulletin ranks its cities (市) and its departments
+and lists its own overdue key tasks; it has no ledger and no problems sections.
 """
 
 import io
@@ -40,14 +41,16 @@ def docx_bytes(content):
     red_header(document, content.issuer, content.number)
     title = add_text(document, content.title, "Bulletin Title")
     title.paragraph_format.space_before = title.paragraph_format.space_after = Pt(16)
-    salutation = add_text(document, wording.salutation())
+    salutation = add_text(document, wording.salutation(content))
     salutation.paragraph_format.first_line_indent = None
     add_text(document, wording.introduction(content))
     overall(document, content)
     ranked(document, content)
-    cooperation(document, content)
+    if not content.of_province:
+        cooperation(document, content)
     overdue(document, content)
-    problems(document, content)
+    if not content.of_province:
+        problems(document, content)
     closing(document, content)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -103,15 +106,15 @@ def ranked(document, content):
         )
         % {"date": long_date(content.end)},
     )
-    add_text(document, _("(1) Counties, cities and districts"), "Bulletin Heading 2")
+    add_text(document, wording.units_heading(content), "Bulletin Heading 2")
     add_text(document, wording.lists_paragraph(content.counties))
     add_table(
         document,
-        ranking_headers(_("County/district")),
+        ranking_headers(wording.unit_label(content)),
         ranking_rows(content.counties),
         widths=COUNTY_WIDTHS,
     )
-    add_text(document, _("(2) Municipal departments"), "Bulletin Heading 2")
+    add_text(document, wording.departments_heading(content), "Bulletin Heading 2")
     add_text(document, wording.lists_paragraph(content.departments))
     add_table(
         document,
@@ -160,7 +163,7 @@ def cooperation(document, content):
 
 
 def overdue(document, content):
-    add_text(document, _("4. Key tasks overdue"), "Bulletin Heading 1")
+    add_text(document, wording.overdue_heading(content), "Bulletin Heading 1")
     add_text(document, wording.overdue_paragraph(content))
     if content.overdue_tasks:
         headers = [_("No."), _("Key task"), _("Lead department"), _("Deadline"), _("Days overdue")]
@@ -191,8 +194,8 @@ def problems(document, content):
 
 
 def closing(document, content):
-    add_text(document, _("6. Next steps"), "Bulletin Heading 1")
-    add_text(document, wording.next_steps())
+    add_text(document, wording.next_steps_heading(content), "Bulletin Heading 1")
+    add_text(document, wording.next_steps(content))
     annex = add_text(document, _("Annex: the full tables of this bulletin (Excel)"))
     annex.paragraph_format.space_before = Pt(28.95)
     for index, text in enumerate((content.issuer, long_date(content.end))):

@@ -10,6 +10,10 @@ rows already there and queues nothing (``notifications.dispatch.queue``).
 
 The dispatch log's channel is plain email without attachments, so the email carries the
 links to the document and the annex (login required), not the files.
+
+Each office gets its own: every city's bulletin goes to its own supervisors and city
+leaders; a province's (its cities ranked one level up) is built and sent only when the
+province has someone to send it to.
 """
 
 import datetime
@@ -19,11 +23,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.tenancy import acting_for
 from notifications import dispatch
 from notifications.models import Dispatch
 from notifications.recipients import supervisor_addresses
 from performance.counting import headline
 from performance.periods import PeriodKind, period_of
+from regions.choices import TenantKind
+from regions.models import Tenant
 from tracker.models import CityLeader
 from workdays.calendar import is_workday, next_workday
 
@@ -49,10 +56,11 @@ def in_sending_window(day):
     return in_window and is_workday(day)
 
 
-def leader_addresses():
-    """The active city leaders' addresses: their own, else their login's (if active)."""
+def leader_addresses(tenant):
+    """The tenant's active leaders' addresses: their own, else their login's (if active)."""
     addresses = set()
-    for leader in CityLeader.objects.filter(is_active=True).select_related("user"):
+    leaders = CityLeader.objects.for_tenants([tenant]).filter(is_active=True)
+    for leader in leaders.select_related("user"):
         user = leader.user
         address = leader.email or (user.email if user is not None and user.is_active else "")
         if address:
@@ -60,19 +68,20 @@ def leader_addresses():
     return addresses
 
 
-def recipients():
+def recipients(tenant):
     """Each address once, whatever its letter case (a leader's address typed twice)."""
     unique = {}
-    for address in sorted(set(supervisor_addresses()) | leader_addresses()):
+    for address in sorted(set(supervisor_addresses(tenant)) | leader_addresses(tenant)):
         unique.setdefault(address.casefold(), address)
     return sorted(unique.values())
 
 
-def monthly_bulletin(today):
-    """Last month's bulletin: the one stored, else built now (by the system)."""
+def monthly_bulletin(today, tenant):
+    """The tenant's bulletin of last month: the one stored, else built now (by the system)."""
     period = period_of(PeriodKind.MONTH, today.replace(day=1) - datetime.timedelta(days=1))
-    stored = Bulletin.objects.filter(kind=BulletinKind.MONTH, period_start=period.start).first()
-    return stored or build_bulletin(BulletinKind.MONTH, period.end)
+    stored = Bulletin.objects.for_tenants([tenant])
+    stored = stored.filter(kind=BulletinKind.MONTH, period_start=period.start).first()
+    return stored or build_bulletin(BulletinKind.MONTH, period.end, tenant=tenant)
 
 
 def email_context(bulletin):
@@ -96,7 +105,8 @@ def render(bulletin, figures):
 
 def headline_figures(bulletin):
     """The year-to-date headline told in the email (read back from the counting rules)."""
-    figures = headline(bulletin.period_end.replace(month=1, day=1), bulletin.period_end)
+    start = bulletin.period_end.replace(month=1, day=1)
+    figures = headline(start, bulletin.period_end, bulletin.tenant_id)
     return {
         "figures": figures,
         "funds_wan": wan(figures.funds_in_place),
@@ -106,14 +116,26 @@ def headline_figures(bulletin):
 
 
 def plan_monthly(today, *, now=None):
-    """Queue the monthly bulletin's emails from the month's first working day (catching
-    up a missed morning on the next working days); returns the dispatches (old and new
-    alike), none on any other day."""
+    """Queue every office's monthly bulletin emails from the month's first working day
+    (catching up a missed morning on the next working days), each office acting for
+    itself; returns the dispatches (old and new alike), none on any other day."""
     # A day still to come (a hand-run task with a future date) has no last month to send.
     if not in_sending_window(today) or today > timezone.localdate():
         return []
-    addresses = recipients()
-    bulletin = monthly_bulletin(today)
+    queued = []
+    for tenant in Tenant.objects.order_by("code"):
+        with acting_for(tenant.code):
+            queued += plan_office(today, tenant)
+    return queued
+
+
+def plan_office(today, tenant):
+    """One office's bulletin and its emails: a city's always built; a province's only when
+    someone is there to read it."""
+    addresses = recipients(tenant.code)
+    if not addresses and tenant.kind != TenantKind.CITY:
+        return []
+    bulletin = monthly_bulletin(today, tenant.code)
     if not addresses:
         return []
     subject, text, html = render(bulletin, headline_figures(bulletin))
@@ -126,4 +148,5 @@ def plan_monthly(today, *, now=None):
         body_text=text,
         body_html=html,
         until=today + datetime.timedelta(days=WORTH_SENDING_DAYS),
+        tenant=tenant.code,
     )

@@ -45,8 +45,9 @@ class Bulletin(TenantOwned, Timestamped):
     is_demo = models.BooleanField(_("demo record"), default=False, editable=False)
 
     objects = OwnedManager()
-    # A province reads its cities' bulletins (documents the cities circulate anyway).
-    province_reads_whole = True
+    # Not read by the province: a city's bulletin names its open problems and its
+    # cooperation, which stay in the city; the province builds its own from the cities'
+    # figures (bulletins.gather).
 
     class Meta:
         verbose_name = _("bulletin")

@@ -15,6 +15,7 @@ from .mailing import plan_monthly
 
 @shared_task(name="bulletins.send_monthly_bulletin", **RETRY_ON_LOST_DATABASE)
 def send_monthly_bulletin(date=None):
-    """Every morning (default 08:15): on the month's first working day, build last month's
-    bulletin if needed and email it to the supervisors and the city leaders."""
+    """Every morning (default 08:15): on the month's first working day, build each office's
+    bulletin of last month if needed (every city's, and a province's with readers) and
+    email it to that office's supervisors and leaders, acting for each office in turn."""
     return summary(*services.run(plan_monthly, as_of(date)))

@@ -1,8 +1,10 @@
 """A bulletin's files at /files/bulletins/<pk>/<part>/ (part: "document" or "annex").
 
-Every signed-in user reads every bulletin (it is the city's, not a department's); the
-anonymous are sent to the login page. Files have no public URL: this view is the only way
-to them, as an attachment with a safe name, ``nosniff`` and a sandboxing policy.
+Every signed-in user reads every bulletin of their city (it is the city's, not a
+department's), a province user also their cities' (the tenant rule, ``visible_to``);
+another city's bulletin is a 404; the anonymous are sent to the login page. Files have no
+public URL: this view is the only way to them, as an attachment with a safe name,
+``nosniff`` and a sandboxing policy.
 """
 
 import logging
@@ -35,7 +37,7 @@ PARTS = {
 
 def readable_by(user):
     if user.is_active:
-        return Bulletin.objects.all()
+        return Bulletin.objects.visible_to(user)
     return Bulletin.objects.none()
 
 

@@ -49,7 +49,9 @@ def funds_change(delta, cumulative=False):
     return _("the same as in the previous period")
 
 
-def salutation():
+def salutation(content):
+    if content.of_province:
+        return _("The people's governments of the cities and the provincial departments concerned:")
     return _(
         "The people's governments of the counties (cities, districts) and the municipal "
         "departments concerned:"
@@ -57,11 +59,61 @@ def salutation():
 
 
 def introduction(content):
-    return _(
-        "To keep the city leadership informed of the progress of investment attraction and "
-        "of the key work of Beijing-Tianjin-Hebei coordinated development, the situation in "
-        "%(period)s is reported as follows:"
-    ) % {"period": period_name(content.kind, content.start, content.end)}
+    period = {"period": period_name(content.kind, content.start, content.end)}
+    if content.of_province:
+        return (
+            _(
+                "To keep the provincial leadership informed of the cities' progress of "
+                "investment attraction and of the key work of Beijing-Tianjin-Hebei "
+                "coordinated development, the situation in %(period)s is reported as follows:"
+            )
+            % period
+        )
+    return (
+        _(
+            "To keep the city leadership informed of the progress of investment attraction and "
+            "of the key work of Beijing-Tianjin-Hebei coordinated development, the situation in "
+            "%(period)s is reported as follows:"
+        )
+        % period
+    )
+
+
+# --- a city's or a province's words: a province ranks cities (市), not counties ---------
+
+
+def units_heading(content):
+    if content.of_province:
+        return _("(1) Cities")
+    return _("(1) Counties, cities and districts")
+
+
+def unit_label(content):
+    """The ranked unit's column: 市 for a province's bulletin, 县（市、区） for a city's."""
+    return _("City") if content.of_province else _("County/district")
+
+
+def units_sheet(content):
+    return _("Cities") if content.of_province else _("Counties")
+
+
+def departments_sheet(content):
+    return _("Provincial departments") if content.of_province else _("Departments")
+
+
+def departments_heading(content):
+    if content.of_province:
+        return _("(2) Provincial departments")
+    return _("(2) Municipal departments")
+
+
+def overdue_heading(content):
+    # A province's bulletin has no ledger and no problems sections (3 and 5 of a city's).
+    return _("3. Key tasks overdue") if content.of_province else _("4. Key tasks overdue")
+
+
+def next_steps_heading(content):
+    return _("4. Next steps") if content.of_province else _("6. Next steps")
 
 
 def period_paragraph(content):
@@ -212,7 +264,13 @@ def problems_paragraph(content):
     }
 
 
-def next_steps():
+def next_steps(content):
+    if content.of_province:
+        return _(
+            "The cities and departments on the black list, and those with overdue key tasks, "
+            "are to analyse the causes, set out measures and deadlines, and report their "
+            "progress in the next period's reports."
+        )
     return _(
         "The counties and departments on the black list, and those with overdue key tasks "
         "or unsolved problems, are to analyse the causes, set out measures and deadlines, "

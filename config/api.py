@@ -15,6 +15,7 @@ from performance.api.rankings import RankingsView
 from performance.api.targets import TargetViewSet
 from projects.api.blocker_stats import BlockerStatsView
 from projects.api.blockers import BlockerViewSet
+from projects.api.courting import CourtingCaseViewSet
 from projects.api.stats import ProjectStatsView
 from projects.api.views import IndustryChainViewSet, ProjectViewSet
 from regions.api.views import CounterpartPairingViewSet, DivisionViewSet, ParkViewSet
@@ -39,6 +40,7 @@ router.register("bulletins", BulletinViewSet)
 router.register("robots", GroupRobotViewSet)
 router.register("webhook-subscriptions", WebhookSubscriptionViewSet)
 router.register("deleted", DeletedViewSet)
+router.register("courting-cases", CourtingCaseViewSet, basename="courtingcase")
 
 urlpatterns = [
     path("v1/stats/projects/", ProjectStatsView.as_view(), name="stats-projects"),

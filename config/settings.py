@@ -239,6 +239,9 @@ TRACKER_OIDC_NAME_CLAIM = env.str("TRACKER_OIDC_NAME_CLAIM", default="name")
 TRACKER_OIDC_DEPARTMENT_CLAIM = env.str("TRACKER_OIDC_DEPARTMENT_CLAIM", default="department")
 TRACKER_OIDC_GROUPS_CLAIM = env.str("TRACKER_OIDC_GROUPS_CLAIM", default="groups")
 TRACKER_OIDC_SUPERVISOR_GROUP = env.str("TRACKER_OIDC_SUPERVISOR_GROUP", default="")
+# The claim naming the person's city (GB/T 2260 code) when one provider serves several
+# cities; empty: everyone signs on into TRACKER_CITY_CODE's city.
+TRACKER_OIDC_TENANT_CLAIM = env.str("TRACKER_OIDC_TENANT_CLAIM", default="")
 # Local passwords (the admin's and /api-auth/login/'s forms). Off: only single sign-on logs
 # people in; API tokens keep working. Turn them back on to use the break-glass superuser.
 TRACKER_LOCAL_PASSWORDS = env.bool("TRACKER_LOCAL_PASSWORDS", default=True)
@@ -555,6 +558,9 @@ TRACKER_SYNC_SETTLE_SECONDS = env.int("TRACKER_SYNC_SETTLE_SECONDS", default=5)
 TRACKER_CITY_CODE = env.str("TRACKER_CITY_CODE", default="371400")
 # Which stages of a city's projects its province (and a region's working group) read as
 # rows; a province's statistics always cover every stage of its cities.
+# How many different investors a city's leads may ask "is another city in contact?" of
+# in a day (projects.courting): enough for real leads, too few to probe by trying names.
+TRACKER_COURTING_HINTS_PER_DAY = env.int("TRACKER_COURTING_HINTS_PER_DAY", default=30)
 TRACKER_PROVINCE_SHARED_STAGES = env.list(
     "TRACKER_PROVINCE_SHARED_STAGES", default=["signed", "under_construction", "in_operation"]
 )

@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import OwnedInlineMixin
 from core.ownership import can_change
 
 from . import services
@@ -41,7 +42,7 @@ class AreaFormSet(BaseInlineFormSet):
                 )
 
 
-class AgreementAreaInline(admin.TabularInline):
+class AgreementAreaInline(OwnedInlineMixin, admin.TabularInline):
     """The areas of an agreement, changed by the agreement's department through the
     service; each row lists the items filed under the area."""
 
@@ -78,7 +79,7 @@ class AgreementAreaInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and self.writable(request, obj)
 
 
-class ItemsUnderAgreementInline(admin.TabularInline):
+class ItemsUnderAgreementInline(OwnedInlineMixin, admin.TabularInline):
     """Every item filed under the agreement, with its area (read-only: each item is changed
     on its own page, by its own department)."""
 
@@ -128,9 +129,10 @@ class AreasAdmin:
         return None
 
 
-class LandedFromInline(admin.TabularInline):
-    """On a project's page: the cooperation items it came from (read-only). Added to the
-    project admin by this app, so that projects never imports cooperation."""
+class LandedFromInline(OwnedInlineMixin, admin.TabularInline):
+    """On a project's page: the cooperation items it came from (read-only; only those the
+    user reads: a province user reads a shared project, not its city's cooperation items).
+    Added to the project admin by this app, so that projects never imports cooperation."""
 
     model = CooperationItem
     fk_name = "project"

@@ -8,7 +8,7 @@ digests. Achieving it on or before the deadline is what the digests count as com
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from notifications.sources import ChangePaths, DeadlineItem, DeadlineSource
+from notifications.sources import ChangePaths, DeadlineItem, DeadlineSource, of_acting_tenant
 
 from .choices import OPEN_STATES, CooperationKind, CooperationState
 from .models import CooperationItem
@@ -45,12 +45,14 @@ class CooperationDeadlines(DeadlineSource):
         )
 
     def open_items(self, due_by):
-        items = CooperationItem.objects.filter(state__in=OPEN_STATES, deadline__lte=due_by)
+        items = of_acting_tenant(CooperationItem.objects).filter(
+            state__in=OPEN_STATES, deadline__lte=due_by
+        )
         for item in items.only(*FIELDS).order_by("pk").iterator():
             yield self.item(item)
 
     def completed_items(self, start, end):
-        achieved = CooperationItem.objects.filter(
+        achieved = of_acting_tenant(CooperationItem.objects).filter(
             state=CooperationState.ACHIEVED,
             achieved_on__gte=start,
             achieved_on__lte=end,

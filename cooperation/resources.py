@@ -14,6 +14,7 @@ from core.excel import (
     LedgerResource,
     NamedForeignKeyWidget,
     NamedManyToManyWidget,
+    TenantScopedWidget,
     TextWidget,
 )
 from projects.models import Project
@@ -41,11 +42,13 @@ class CounterpartsWidget(NamedManyToManyWidget):
         text = "" if value is None else str(value).strip()
         if not text:
             return Counterpart.objects.none()
-        whole = Counterpart.objects.filter(name=text)
+        # The importing city's counterparts only: another city's list says whom it courts.
+        counterparts = self.scoped(Counterpart.objects.all())
+        whole = counterparts.filter(name=text)
         if whole.exists():
             return whole
         names = [name.strip() for name in SEPARATORS.split(text) if name.strip()]
-        found = Counterpart.objects.filter(name__in=names)
+        found = counterparts.filter(name__in=names)
         missing = set(names) - {counterpart.name for counterpart in found}
         if missing:
             raise ValueError(
@@ -55,8 +58,9 @@ class CounterpartsWidget(NamedManyToManyWidget):
         return found
 
 
-class AreaWidget(widgets.Widget):
-    """An area of the row's agreement, by its title or its number (3, or "3. 科技创新")."""
+class AreaWidget(TenantScopedWidget, widgets.Widget):
+    """An area of the row's agreement, by its title or its number (3, or "3. 科技创新");
+    the agreement is the importing city's of that code."""
 
     def __init__(self, agreement_column, **kwargs):
         self.agreement_column = agreement_column
@@ -67,7 +71,7 @@ class AreaWidget(widgets.Widget):
         if not text:
             return None
         agreement = str((row or {}).get(self.agreement_column) or "").strip()
-        areas = AgreementArea.objects.filter(agreement__code=agreement)
+        areas = self.scoped(AgreementArea.objects.filter(agreement__code=agreement))
         number, _dot, _title = text.partition(".")
         found = areas.filter(title=text).first()
         if found is None and re.fullmatch(r"[0-9]{1,3}", number.strip()):
@@ -132,6 +136,7 @@ class CooperationItemResource(LedgerResource):
         super().__init__(**kwargs)
         # The area is looked up among the areas of the agreement named in the same row.
         self.fields["area"].widget = AreaWidget(self.fields["agreement"].column_name)
+        self.fields["area"].widget.tenant_id = self.tenant_id
 
     def before_import(self, dataset, **kwargs):
         self.codes_seen = set()

@@ -124,6 +124,9 @@ def save_item(item, *, by=None, counterparts=None, landed_on=None):
         if item.project_id != before:
             validate_project_link(item, by)
         if counterparts is not None:
+            if any(counterpart.tenant_id != item.tenant_id for counterpart in counterparts):
+                # A many-to-many link is not checked by the model's full_clean.
+                raise ValidationError({"counterparts": _("This record belongs to another city.")})
             item.counterparts.set(counterparts)
 
     save_edited(

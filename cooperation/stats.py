@@ -11,11 +11,13 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
+from regions.tenancy import default_tenant_id
+
 from .choices import CooperationKind, CooperationState
 from .models import CooperationItem
 
 # What the statistics group by (cooperation.api.stats names the expressions and labels).
-GROUPINGS = ("kind", "year", "department", "county", "counterpart_province", "state")
+GROUPINGS = ("kind", "year", "department", "county", "counterpart_province", "state", "city")
 
 ZERO = Decimal("0")
 
@@ -56,16 +58,18 @@ class KindFigures:
     landed_investment: Decimal
 
 
-def kind_figures(start, end):
+def kind_figures(start, end, tenant_id=None):
     """Per kind, in CooperationKind order, every kind listed (zeros included): the items of
     ledger year ``end.year`` with their sums; how many started (``started_on``) and how many
     were achieved (``achieved_on``) between ``start`` and ``end``, whatever their ledger
-    year. One query."""
+    year. One city's items (``tenant_id``; by default the acting city, else the home city).
+    One query."""
     of_year = Q(year=end.year)
     started = Q(started_on__gte=start, started_on__lte=end)
     achieved = Q(achieved_on__gte=start, achieved_on__lte=end)
     rows = (
-        CooperationItem.objects.filter(of_year | started | achieved)
+        CooperationItem.objects.for_tenants([tenant_id or default_tenant_id()])
+        .filter(of_year | started | achieved)
         .order_by()
         .values("kind")
         .annotate(

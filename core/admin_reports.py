@@ -6,6 +6,7 @@ of rules; reports are history, shown read-only beneath the object.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,12 +14,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .admin import RecordHistoryAdmin, RecordOnlyAdminMixin
+from .admin import OwnedInlineMixin, RecordHistoryAdmin, RecordOnlyAdminMixin
 from .evidence_serving import thumbnail_html
 from .ownership import can_change
 
 
-class ReportHistoryInline(admin.TabularInline):
+class ReportHistoryInline(OwnedInlineMixin, admin.TabularInline):
     """A read-only history of reports: they are added through a service, never edited.
 
     With ``evidence_url_name`` (the URL name of the view serving the report's evidence
@@ -32,7 +33,13 @@ class ReportHistoryInline(admin.TabularInline):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        return queryset.prefetch_related("evidence") if self.evidence_url_name else queryset
+        if not self.evidence_url_name:
+            return queryset
+        # A report the user reads may carry files they do not (a province user reads a
+        # shared project's reports, not its files): list only the readable ones.
+        evidence = self.model._meta.get_field("evidence").related_model
+        readable = evidence._default_manager.visible_to(request.user)
+        return queryset.prefetch_related(Prefetch("evidence", queryset=readable))
 
     @admin.display(description=gettext_lazy("evidence files"))
     def evidence_links(self, report):

@@ -1,9 +1,10 @@
 """The view that serves one kind of evidence file, with the rule of the record it belongs to.
 
 Files never have a public URL (the storage has none): this view is the only way to them.
-Every official reads every department's records in this tracker, so the rule is the model's
-view permission (both roles hold it for evidence); writing stays with the record's
-department, in the services that store files.
+Every official reads every department's records of their city, so the rule is the model's
+view permission (both roles hold it for evidence) and the tenant rule (``visible_to``: a
+file of another city's record is a 404, as one that does not exist); writing stays with
+the record's department, in the services that store files.
 """
 
 from django.contrib.auth.views import redirect_to_login
@@ -19,7 +20,7 @@ def readable(model, user):
     opts = model._meta
     if not (user.is_active and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")):
         return model._default_manager.none()
-    return model._default_manager.all()
+    return model._default_manager.visible_to(user)
 
 
 def evidence_view(model, *, thumbnail=False):

@@ -3,6 +3,11 @@
 Cells read the way officials write them: departments and places by name, stages and
 statuses by their Chinese (or English) label, dates as 2023-06-30 or as Excel dates,
 yes/no as 是/否. An import checks every row and applies all of them or none.
+
+Names are looked up in the importing user's city only (and in shared reference data, such
+as divisions and industry chains): two cities both have a "市商务局" and an "XM-2024-001",
+and a Langfang ledger must reach Langfang's, never Dezhou's. The rows a ledger updates
+are found by code among that city's records too; a code of another city's makes a new row.
 """
 
 import datetime
@@ -16,6 +21,7 @@ from import_export.formats.base_formats import XLSX
 from core.spreadsheets import xlsx_bytes
 
 from .ownership import can_assign, owns
+from .tenancy import tenant_id_of, tenant_path
 from .uploads import read_ledger
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
@@ -100,8 +106,31 @@ class YesNoWidget(widgets.Widget):
         return _("yes") if value else _("no")
 
 
-class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
+class TenantScopedWidget:
+    """A widget that looks records up by name or code, among one city's records only.
+
+    ``LedgerResource`` sets ``tenant_id`` (the city the import writes to) on each of its
+    widgets; shared reference data (a model without ``tenant_path``) is looked up whole.
+    """
+
+    tenant_id = None
+
+    def scoped(self, queryset):
+        return in_tenant(queryset, self.tenant_id)
+
+
+def in_tenant(queryset, tenant_id):
+    """The rows of ``queryset`` of one city; shared reference data whole."""
+    if tenant_path(queryset.model) is None:
+        return queryset
+    return queryset.for_tenants([tenant_id])
+
+
+class NamedForeignKeyWidget(TenantScopedWidget, widgets.ForeignKeyWidget):
     """A related object written by its name, with a clear message when there is none."""
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.scoped(self.model._default_manager.all())
 
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
@@ -120,7 +149,7 @@ class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
             ) from None
 
 
-class NamedManyToManyWidget(widgets.ManyToManyWidget):
+class NamedManyToManyWidget(TenantScopedWidget, widgets.ManyToManyWidget):
     """Several related objects by name, separated by 、 or a comma."""
 
     def clean(self, value, row=None, **kwargs):
@@ -128,7 +157,7 @@ class NamedManyToManyWidget(widgets.ManyToManyWidget):
             return self.model.objects.none()
         names = [n.strip() for n in str(value).replace("，", "、").replace(",", "、").split("、")]
         names = [n for n in names if n]
-        found = self.model.objects.filter(**{f"{self.field}__in": names})
+        found = self.scoped(self.model.objects.filter(**{f"{self.field}__in": names}))
         missing = set(names) - {getattr(obj, self.field) for obj in found}
         if missing:
             raise ValueError(
@@ -161,12 +190,29 @@ class LedgerResource(resources.ModelResource):
         clean_model_instances = False
         use_transactions = True
 
-    def __init__(self, **kwargs):
+    def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
+        # The admin passes the signed-in user (LedgerAdmin.get_resource_kwargs): names and
+        # codes are looked up in their city, the one new rows belong to.
+        self.user = user
+        self.tenant_id = import_tenant_id(self._meta.model, user)
         # Each column is named by its model field's verbose name, in the user's language.
         model_options = self._meta.model._meta
         for field in self.fields.values():
             field.column_name = str(model_options.get_field(field.attribute).verbose_name)
+            # The fields (and their widgets) are this resource's own copies.
+            if isinstance(field.widget, TenantScopedWidget):
+                field.widget.tenant_id = self.tenant_id
+
+    def get_queryset(self):
+        # The rows an import may update (found by code): the importing city's only.
+        return in_tenant(super().get_queryset(), self.tenant_id)
+
+    def init_instance(self, row=None):
+        instance = super().init_instance(row)
+        if tenant_path(type(instance)) == "tenant":
+            instance.tenant_id = self.tenant_id
+        return instance
 
     def expected_headers(self):
         return [field.column_name for field in self.get_import_fields()]
@@ -219,6 +265,16 @@ class LedgerResource(resources.ModelResource):
         # A bad row anywhere rolls back every row: a ledger goes in whole or not at all.
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, **kwargs)
+
+
+def import_tenant_id(model, user):
+    """The city an import by ``user`` writes to: the user's own; for a superuser (who
+    belongs to no city), the city a new record of ``model`` gets by default (the acting
+    city, else the deployment's home city, ``TRACKER_CITY_CODE``)."""
+    tenant_id = tenant_id_of(user) if user is not None else None
+    if tenant_id is None and tenant_path(model) == "tenant":
+        tenant_id = model._meta.get_field("tenant").get_default()
+    return tenant_id
 
 
 class LedgerXLSX(XLSX):

@@ -21,6 +21,10 @@ class LedgerAdmin(ImportExportMixin):
     import_form_class = LedgerImportForm
     import_template_name = "admin/ledger_import.html"
 
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        # The resource looks names and codes up in the user's city (core.excel).
+        return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
+
     def add_data_read_fail_error_to_form(self, form, e):
         # The library would show the exception's class name ("BadZipFile"); say what is wrong.
         form.add_error("import_file", refusal_message(e))

@@ -57,7 +57,11 @@ EVERYTHING = Reach(everything=True)
 
 def acting_tenant_id():
     """The tenant a request, task or command is acting for (None: not set)."""
-    return _acting.get()
+    acting = _acting.get()
+    if callable(acting):  # a request's user, read when first needed
+        acting = acting()
+        _acting.set(acting)
+    return acting
 
 
 @contextmanager
@@ -78,20 +82,15 @@ def set_acting(tenant_id):
 
 
 def reach_of(user):
-    """The user's reach, cached on the user object for the request."""
+    """The user's reach. Not cached on the user: a test (or a view) may give a user a
+    profile after a first look; the profile caches what costs a query."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOBODY
-    cached = getattr(user, "_tenant_reach", None)
-    if cached is not None:
-        return cached
     if user.is_superuser:
-        reach = EVERYTHING
-    else:
-        # A user without a profile raises RelatedObjectDoesNotExist, an AttributeError.
-        official = getattr(user, "official", None)
-        reach = official.tenant_reach() if official is not None else NOBODY
-    user._tenant_reach = reach
-    return reach
+        return EVERYTHING
+    # A user without a profile raises RelatedObjectDoesNotExist, an AttributeError.
+    official = getattr(user, "official", None)
+    return official.tenant_reach() if official is not None else NOBODY
 
 
 def tenant_id_of(user):
@@ -152,6 +151,7 @@ class ActingTenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        with acting_for(tenant_id_of(user) if user is not None else None):
+        # Lazily: reading the user's profile here, outside the view, would turn a lost
+        # database into a bare 500 instead of core.db_outage's 503.
+        with acting_for(lambda: tenant_id_of(getattr(request, "user", None))):
             return self.get_response(request)

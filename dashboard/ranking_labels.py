@@ -24,6 +24,7 @@ def ranking_labels():
         "rank": _("Rank"),
         "change": _("Rank change"),
         "county": _("County or district"),
+        "city": _("City"),
         "department": _("Department"),
         "score": _("Score"),
         "onTime": _("Reports on time"),

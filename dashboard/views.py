@@ -1,7 +1,9 @@
 """The overview dashboard: a page whose charts read the public REST API, like any
 dashboard a city's IT team would build. The view only serves the page and its words;
-every figure comes from /api/v1/ in the browser, with the user's session."""
+every figure comes from /api/v1/ in the browser, with the user's session, so each user
+sees their own city's figures (a province user its cities' roll-up)."""
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.templatetags.static import static
 from django.urls import reverse
@@ -9,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from core.tenancy import reach_of, tenant_id_of
 from projects.choices import Stage
 
 from .cooperation_labels import cooperation_labels
@@ -44,6 +47,18 @@ def labels():
     }
 
 
+# The city the county tile map (static/dashboard/county-tiles.json) was drawn for: Dezhou.
+COUNTY_TILES_CITY = "371400"
+
+
+def county_tiles(user):
+    """The tile map's address for a user of the city it was drawn for (a superuser, who
+    has no city, reads the deployment's home city); None for any other city, province or
+    region: their page has no map panel (the ranking table lists their units)."""
+    city = tenant_id_of(user) or settings.TRACKER_CITY_CODE
+    return static("dashboard/county-tiles.json") if city == COUNTY_TILES_CITY else None
+
+
 class DashboardView(LoginRequiredMixin, TemplateView):
     template_name = "dashboard/index.html"
     login_url = "admin:login"
@@ -57,8 +72,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 "today": timezone.localdate().isoformat(),
                 "api": reverse("api-root"),
                 # The county panel's tile map: where each county's tile sits, by its
-                # GB/T 2260 code (docs/dashboard.md, "The county map").
-                "countyTiles": static("dashboard/county-tiles.json"),
+                # GB/T 2260 code (docs/dashboard.md, "The county map"); null: no panel.
+                "countyTiles": county_tiles(self.request.user),
+                # A province user's page adds the roll-up by city (group_by=city).
+                "byCity": bool(reach_of(self.request.user).cities),
                 "admin": {
                     "projects": reverse("admin:projects_project_changelist"),
                     "tasks": reverse("admin:tracker_keytask_changelist"),

@@ -3,7 +3,7 @@
 Anonymous callers go to the phone's login page (with ``next``); a signed-in user without
 an official profile (and not a superuser) gets a page saying so. Objects are looked up
 only among what the user may change (key tasks and projects of their department) or is
-involved in (problems): anything else is a 404, whatever its id.
+involved in (problems), always of their own city: anything else is a 404, whatever its id.
 """
 
 import functools
@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from core.ownership import department_id_of, is_supervisor
+from core.tenancy import reach_of
 from projects.models import Blocker, Project
 from tracker.models import KeyTask
 
@@ -43,14 +44,21 @@ def projects_for(user):
     return Project.objects.changeable_by(user).select_related("responsible_department")
 
 
+def own_city(queryset, user):
+    """The rows of ``user``'s own city (every one for a superuser): what the office's
+    phone page counts and lists."""
+    reach = reach_of(user)
+    return queryset if reach.everything else queryset.for_tenants(reach.own)
+
+
 def blockers_for(user):
-    """Problems ``user`` may open on the phone: every one for the office; for an official,
-    those their department raised, coordinates or supports."""
-    blockers = Blocker.objects.select_related(
+    """Problems ``user`` may open on the phone: every one of the city for the office; for
+    an official, those their department raised, coordinates or supports."""
+    blockers = own_city(Blocker.objects.all(), user).select_related(
         "project", "task", "raising_department", "coordinating_department"
     )
     if is_supervisor(user):
-        return blockers.all()
+        return blockers
     return blockers.involving(department_id_of(user))
 
 

@@ -34,7 +34,7 @@ def home(request):
     """The department's items, most urgent first; the office's view for a supervisor."""
     user = request.user
     if is_supervisor(user):
-        return render(request, "mobile/office.html", {"office": office_work()})
+        return render(request, "mobile/office.html", {"office": office_work(user)})
     department = user.official.department
     items = department_work(user, department.pk)
     return render(
@@ -85,7 +85,11 @@ def open_item(request, key):
     else to its admin page (the desktop keeps the admin). An unknown key, a missing object,
     or, on a phone, an object the user may not act on, is a 404."""
     parsed = parse_key(key)
-    if parsed is None or not parsed.model.objects.filter(pk=parsed.pk).exists():
+    # Another city's item is not there for the user (the tenant rule), as a missing one.
+    if (
+        parsed is None
+        or not parsed.model.objects.visible_to(request.user).filter(pk=parsed.pk).exists()
+    ):
         raise Http404("No such item.")
     if not is_phone(request) or parsed.model not in PHONE_PAGES:
         return redirect(admin_url(parsed.model, parsed.pk))

@@ -27,6 +27,7 @@ from tracker.ladder import LoopContext, rung_reached, working_days_after_deadlin
 from tracker.models import Department, KeyTask, TaskTransition
 from tracker.reporting import receipt_due
 
+from .access import own_city
 from .links import parse_key, phone_url
 
 LATE, TO_DO, WAITING = 0, 1, 2
@@ -207,7 +208,13 @@ def blocked_code(blocker):
 
 def add_problems(work, user, department_id, context):
     """Problems the department coordinates, and those it raised awaiting the office."""
-    coordinated = Blocker.objects.coordinated_by(user).unsolved().select_related("project", "task")
+    # coordinated_by gives a supervisor every problem: of their own city only, here.
+    coordinated = (
+        own_city(Blocker.objects.all(), user)
+        .coordinated_by(user)
+        .unsolved()
+        .select_related("project", "task")
+    )
     for blocker in coordinated:
         late = blocker.deadline is not None and blocker.deadline < context.today
         text = _("Coordinate its solution by %(date)s") % {"date": blocker.deadline}
@@ -242,26 +249,27 @@ class OfficeWork:
     defaulters: list  # [(department, owed count)], most first
 
 
-def office_work(context=None):
+def office_work(user, context=None):
+    """The office's view of ``user``'s own city (every city for a superuser)."""
     context = context or LoopContext()
-    owed = owed_items(context.now, context.calendar)
+    names = dict(own_city(Department.objects.all(), user).values_list("pk", "short_name"))
+    owed = [i for i in owed_items(context.now, context.calendar) if i.department_id in names]
     by_department = count_by_department(owed)
-    overdue = sum(1 for item in open_items(context.today - datetime.timedelta(days=1)))
-    requests = KeyTask.objects.filter(state=TaskState.COMPLETION_REQUESTED)
-    to_assign = Blocker.objects.filter(state=BlockerState.OPEN)
-    states = Counter(
-        Blocker.objects.unsolved().order_by().values_list("state", flat=True).iterator()
-    )
+    past = open_items(context.today - datetime.timedelta(days=1))
+    overdue = sum(1 for item in past if item.department_id in names)
+    tasks, blockers = own_city(KeyTask.objects.all(), user), own_city(Blocker.objects.all(), user)
+    requests = tasks.filter(state=TaskState.COMPLETION_REQUESTED)
+    to_assign = blockers.filter(state=BlockerState.OPEN)
+    states = Counter(blockers.unsolved().order_by().values_list("state", flat=True).iterator())
     counts = [
         (_("Completion requests to close"), requests.count()),
         (_("Problems awaiting assignment"), states[BlockerState.OPEN]),
         (_("Problems being coordinated"), states[BlockerState.COORDINATING]),
         (_("Problems escalated"), states[BlockerState.ESCALATED]),
-        (_("Tasks awaiting receipt"), KeyTask.objects.filter(state=TaskState.ASSIGNED).count()),
+        (_("Tasks awaiting receipt"), tasks.filter(state=TaskState.ASSIGNED).count()),
         (_("Reports missing this cycle"), sum(1 for i in owed if i.what != OWED_RECEIPT)),
         (_("Items past their deadline"), overdue),
     ]
-    names = dict(Department.objects.values_list("pk", "short_name"))
     totals = sorted(
         ((names.get(pk, "?"), c["reports"] + c["receipts"]) for pk, c in by_department.items()),
         key=lambda row: (-row[1], row[0]),

@@ -16,16 +16,22 @@ from core.ownership import is_supervisor
 
 from . import admin_webhooks  # noqa: F401  (registers the webhook subscriptions' admin)
 from . import dispatch as dispatch_service
-from .admin_missing import missing_reports_view
+from .admin_missing import missing_reports_view, own_departments
 from .admin_robots import GroupRobotAdmin  # noqa: F401  (registers it)
 from .models import Dispatch
-from .recipients import departments
 from .weekly import preview_digest
 
 
 class DigestPreviewForm(forms.Form):
-    department = forms.ModelChoiceField(label=gettext_lazy("department"), queryset=departments())
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("department"), queryset=own_departments(None)
+    )
     date = forms.DateField(label=gettext_lazy("as of"), widget=AdminDateWidget)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The office previews its own city's departments' digests, never another city's.
+        self.fields["department"].queryset = own_departments(user)
 
 
 @admin.register(Dispatch)
@@ -108,7 +114,9 @@ class DispatchAdmin(OwnedAdmin):
         """A department's digest for any date, as it would go out; nothing is sent."""
         if not is_supervisor(request.user):
             raise PermissionDenied
-        form = DigestPreviewForm(request.GET or None, initial={"date": timezone.localdate()})
+        form = DigestPreviewForm(
+            request.GET or None, initial={"date": timezone.localdate()}, user=request.user
+        )
         preview = None
         if form.is_valid():
             subject, _text, html = preview_digest(

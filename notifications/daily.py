@@ -6,7 +6,8 @@ each department owes are read once too. Then each step queues its own emails in 
 dispatch log under their unique keys and returns them, and ``notifications.dispatch``
 delivers them. Queuing twice is harmless, so a run may happen again, late, or in two
 places at once. On a day off (China's calendar, ``workdays``) nothing is planned: what
-falls due is told the next working day.
+falls due is told the next working day. Each city is planned on its own
+(``cities.each_city``): its items, its ladder, its people.
 """
 
 import datetime
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 
 from workdays.calendar import calendar as workday_calendar
 
+from .cities import each_city
 from .emails import queue_for
 from .ladder import Ladder, queue_rungs, queue_summaries
 from .listing import Listing, by_deadline, department_lists
@@ -21,30 +23,30 @@ from .models import Dispatch
 from .owed import collect_owed, run_moment
 from .recipients import Roster, department_addresses, departments_by_id
 from .robots import Robots
-from .sources import open_items
 
 
 @dataclass
 class Day:
-    """What one pass over the open items found for ``today``."""
+    """What one pass over a city's open items found for ``today``."""
 
     today: datetime.date
     ladder: Ladder
+    tenant: str
     overdue: dict = field(default_factory=dict)  # department id -> Listing
     owed: dict = field(default_factory=dict)  # department id -> owed.Owed
     departments: dict = field(default_factory=dict)  # department id -> Department
 
 
-def collect(today, calendar, moment):
-    """Sort the open items into overdue and onto the ladder; read what is owed."""
-    day = Day(today, Ladder(today, calendar))
-    for item in open_items(day.ladder.horizon()):
+def collect(city, today, calendar, moment):
+    """Sort the city's open items into overdue and onto its ladder; read what is owed."""
+    day = Day(today, Ladder(today, calendar, tenant=city.code), city.code)
+    for item in city.open_items(day.ladder.horizon()):
         if item.due_on < today:
             day.overdue.setdefault(item.department_id, Listing(by_deadline)).add(item)
         day.ladder.place(item)
-    day.owed = collect_owed(moment, calendar)
+    day.owed = collect_owed(moment, calendar, city=city)
     day.departments = departments_by_id(
-        set(day.overdue) | set(day.owed) | day.ladder.department_ids()
+        set(day.overdue) | set(day.owed) | day.ladder.department_ids(), city.code
     )
     return day
 
@@ -53,7 +55,7 @@ def queue_reminders(day, robots=None):
     """One reminder a day to each department with something overdue or owed (a progress
     report missing at the last cut-off, a receipt not given in time), by email and to the
     department's group robots."""
-    robots = robots or Robots()
+    robots = robots or Robots(day.tenant)
     queued = []
     empty = Listing(by_deadline)
     for department_id in sorted(set(day.overdue) | set(day.owed)):
@@ -65,6 +67,7 @@ def queue_reminders(day, robots=None):
             "kind": Dispatch.Kind.REMINDER,
             "subject_key": f"department:{department_id}",
             "period": day.today,
+            "tenant": day.tenant,
             "template": "reminder",
             "context": {
                 "department": department,
@@ -80,15 +83,21 @@ def queue_reminders(day, robots=None):
 
 
 def plan_daily(today, now=None):
-    """On a working day: reminders for what is overdue or owed, and the ladder's rungs.
+    """On a working day, for each city: reminders for what is overdue or owed, and the
+    ladder's rungs.
 
     ``now``: when the run happens (default: now); reports and receipts owed are those
     missing at that moment, or at the end of ``today`` for a run for another day."""
     calendar = workday_calendar()
     if not calendar.is_workday(today):
         return []
-    day = collect(today, calendar, run_moment(today, now))
-    roster, robots = Roster(), Robots()
+    return each_city(plan_city_day, today, calendar, run_moment(today, now))
+
+
+def plan_city_day(city, today, calendar, moment):
+    """One city's day: from its own items to its own departments, office and leaders."""
+    day = collect(city, today, calendar, moment)
+    roster, robots = Roster(city.code), Robots(city.code)
     return [
         *queue_reminders(day, robots),
         *queue_rungs(day.ladder, roster, day.departments, robots),

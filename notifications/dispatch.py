@@ -17,6 +17,8 @@ from django.db import connection as database
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from regions.tenancy import default_tenant_id
+
 from . import outcomes
 from .channels import CHANNELS, EmailChannel  # noqa: F401  (CHANNELS: the fault tests read it here)
 from .claims import (  # noqa: F401  (the tests and the admin read these here)
@@ -68,14 +70,31 @@ def backoff(attempts):
     return datetime.timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
 
 
-def queue(*, kind, subject_key, recipients, period, subject, body_text, body_html="", until=None):
+def queue(
+    *,
+    kind,
+    subject_key,
+    recipients,
+    period,
+    subject,
+    body_text,
+    body_html="",
+    until=None,
+    tenant=None,
+):
     """Record one email to each recipient; returns their dispatches, old and new alike.
 
-    Queuing again is a no-op: the unique key (kind, subject, recipient, period) keeps
-    the row that is already there, whoever queued it, even at the same moment. ``until``:
-    the last day it is worth sending, when that is not counted from its period.
+    Queuing again is a no-op: the unique key (city, kind, subject, recipient, period)
+    keeps the row that is already there, whoever queued it, even at the same moment.
+    ``until``: the last day it is worth sending, when that is not counted from its
+    period. ``tenant``: the city it is of (default: the city acted for, else the home city).
     """
-    key = {"kind": kind, "subject_key": subject_key, "period": period}
+    key = {
+        "tenant_id": tenant or default_tenant_id(),
+        "kind": kind,
+        "subject_key": subject_key,
+        "period": period,
+    }
     Dispatch.objects.bulk_create(
         [
             Dispatch(
@@ -96,18 +115,25 @@ def queue(*, kind, subject_key, recipients, period, subject, body_text, body_htm
 
 def superseded_among(dispatches):
     """The ids of those for which a newer email of the same kind, about the same thing,
-    to the same recipient has been queued since: it says all they would, and more."""
+    to the same recipient has been queued since, by the same city: it says all they
+    would, and more (another city's "city" digest to the same address says nothing of
+    this one's)."""
     newest = {
-        (row["kind"], row["subject_key"], row["recipient"]): row["latest"]
+        (row["tenant_id"], row["kind"], row["subject_key"], row["recipient"]): row["latest"]
         for row in Dispatch.objects.filter(
+            tenant_id__in={d.tenant_id for d in dispatches},
             kind__in={d.kind for d in dispatches},
             subject_key__in={d.subject_key for d in dispatches},
             recipient__in={d.recipient for d in dispatches},
         )
-        .values("kind", "subject_key", "recipient")
+        .values("tenant_id", "kind", "subject_key", "recipient")
         .annotate(latest=Max("period"))
     }
-    return {d.pk for d in dispatches if newest[(d.kind, d.subject_key, d.recipient)] > d.period}
+    return {
+        d.pk
+        for d in dispatches
+        if newest[(d.tenant_id, d.kind, d.subject_key, d.recipient)] > d.period
+    }
 
 
 def out_of_date(dispatches, as_of):

@@ -39,8 +39,9 @@ def render_email(name, context):
     return " ".join(subject.split()), text, html
 
 
-def queue_for(addresses, *, kind, subject_key, period, template, context, until=None):
-    """Render ``template`` once and queue it to each address (see ``dispatch.queue``)."""
+def queue_for(addresses, *, kind, subject_key, period, template, context, until=None, tenant=None):
+    """Render ``template`` once and queue it to each address (see ``dispatch.queue``), as
+    ``tenant``'s (default: the city acted for)."""
     if not addresses:
         return []
     subject, text, html = render_email(template, context)
@@ -53,4 +54,5 @@ def queue_for(addresses, *, kind, subject_key, period, template, context, until=
         body_text=text,
         body_html=html,
         until=until,
+        tenant=tenant,
     )

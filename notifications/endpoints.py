@@ -4,9 +4,9 @@ and API's actions call them.
 
 An endpoint that fails ``TRACKER_ENDPOINT_PAUSE_AFTER`` deliveries in a row, or that
 refuses us for good (``channels.Disable``), is paused: its rows stay in the log and are
-not claimed, new ones are still recorded, and the supervisors are told by email, once a
-day per endpoint. ``resume`` clears the pause and requeues what failed, so that the
-backlog goes out in order.
+not claimed, new ones are still recorded, and the supervisors of the endpoint's city are
+told by email, once a day per endpoint. ``resume`` clears the pause and requeues what
+failed, so that the backlog goes out in order.
 """
 
 import logging
@@ -99,7 +99,8 @@ def tell_supervisors(endpoint, reason, *, now):
     day = timezone.localdate(now)
     kind = "webhook" if isinstance(endpoint, WebhookSubscription) else "robot"
     return emails.queue_for(
-        supervisor_addresses(),
+        supervisor_addresses(endpoint.tenant_id),
+        tenant=endpoint.tenant_id,
         kind=Dispatch.Kind.NOTICE,
         subject_key=f"{recipient_of(endpoint)}:paused:{day.isoformat()}",
         period=day,

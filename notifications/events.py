@@ -1,15 +1,17 @@
 """Webhook events: the outbox domain apps publish what changed through.
 
-``publish`` records one dispatch per active subscription that wants the event's type, in
-the caller's transaction: a change that is rolled back publishes nothing, and one that
-commits is delivered by the worker (``dispatch.deliver_due``), retried until its
-receiver takes it. No web request talks to a receiver: after the commit a delivery run
-is only asked for, from a thread, and a broker that is down changes nothing (beat's
-scan every few minutes delivers what the log holds anyway).
+``publish`` records one dispatch per active subscription of the object's city that wants
+the event's type, in the caller's transaction: a change that is rolled back publishes
+nothing, and one that commits is delivered by the worker (``dispatch.deliver_due``),
+retried until its receiver takes it. No web request talks to a receiver: after the commit
+a delivery run is only asked for, from a thread, and a broker that is down changes
+nothing (beat's scan every few minutes delivers what the log holds anyway).
 
-The payload is thin: what the object is (its kind, id and API URL) and what changed; a
-receiver reads the object through the API with its token for the rest. Every event has
-an id (``webhook-id``), the same on each retry and for each subscription.
+The payload is thin: what the object is (its kind, id and API URL), its city (``city``,
+the GB/T 2260 code of its tenant) and what changed; a receiver reads the object through
+the API with its token for the rest. A subscription belongs to one city and receives
+that city's events only (a province's subscriptions receive none in this version).
+Every event has an id (``webhook-id``), the same on each retry and for each subscription.
 
 Domain apps may import this module (config/tests/test_architecture.py).
 """
@@ -23,6 +25,9 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.ownership import follow
+from core.tenancy import tenant_path
 
 from . import emails
 from .models import Channel, Dispatch, WebhookSubscription
@@ -50,6 +55,13 @@ OBJECTS = {
 }
 
 
+def tenant_of(obj):
+    """The city (tenant code) ``obj`` belongs to, through its ``tenant_path``; None for
+    no object, or one of shared reference data."""
+    path = tenant_path(type(obj)) if obj is not None else None
+    return follow(obj, path) if path else None
+
+
 def describe_object(obj):
     """{"object", "id", "url"} of ``obj``, the URL absolute (None without an API detail)."""
     if obj is None:
@@ -63,39 +75,53 @@ def describe_object(obj):
     return {"object": name, "id": obj.pk, "url": url}
 
 
-def envelope(event_type, obj, data, at):
+def envelope(event_type, obj, data, at, city):
     return {
         "type": event_type,
         "timestamp": at.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z"),
-        "data": {**describe_object(obj), **data},
+        "data": {**describe_object(obj), "city": city, **data},
     }
 
 
-def wanting(event_type):
+def wanting(event_type, tenant):
+    """The active subscriptions of ``tenant`` (a city) that want ``event_type``."""
+    if tenant is None:
+        return []
     # A handful of subscriptions: filtered here rather than with a JSON lookup, which
     # SQLite and PostgreSQL spell differently.
+    subscriptions = WebhookSubscription.objects.for_tenants([tenant]).filter(is_active=True)
     return [
         subscription
-        for subscription in WebhookSubscription.objects.filter(is_active=True).order_by("pk")
+        for subscription in subscriptions.order_by("pk")
         if event_type in (subscription.events or [])
     ]
 
 
 def publish(event_type, *, obj, data, at=None, subscriptions=None):
     """Record ``event_type`` about ``obj`` (``data``: what changed) for every active
-    subscription that wants it (or for ``subscriptions``), in the caller's transaction;
-    returns the dispatches. Delivery is asked for once the transaction commits."""
+    subscription of ``obj``'s city that wants it (or for those of ``subscriptions`` of
+    that city: all of them for no object), in the caller's transaction; returns the
+    dispatches. Delivery is asked for once the transaction commits."""
     if event_type not in EVENT_TYPES and event_type != PING:
         raise ValueError(f"Unknown event type: {event_type!r}")
-    targets = wanting(event_type) if subscriptions is None else list(subscriptions)
+    tenant = tenant_of(obj)
+    if subscriptions is None:
+        targets = wanting(event_type, tenant)
+    else:
+        targets = [s for s in subscriptions if tenant is None or s.tenant_id == tenant]
     if not targets:
         return []
     at = at or timezone.now()
     event_id = uuid.uuid4().hex
-    payload = envelope(event_type, obj, data, at)
+    # The object's city; a ping (no object) names its subscription's.
+    payloads = {
+        city: envelope(event_type, obj, data, at, city)
+        for city in {tenant or s.tenant_id for s in targets}
+    }
     rows = Dispatch.objects.bulk_create(
         [
             Dispatch(
+                tenant_id=subscription.tenant_id,
                 kind=Dispatch.Kind.EVENT,
                 channel=Channel.WEBHOOK,
                 subscription=subscription,
@@ -104,7 +130,7 @@ def publish(event_type, *, obj, data, at=None, subscriptions=None):
                 period=timezone.localdate(at),
                 subject=event_type,
                 body_text="",
-                payload=payload,
+                payload=payloads[tenant or subscription.tenant_id],
             )
             for subscription in targets
         ]

@@ -8,6 +8,8 @@ happens; a lower rung the item has passed meanwhile is skipped (first deployment
 deadline). A rung that reaches the leadership is told in the leadership's daily summary:
 one email per recipient per working day, listing every item at such a rung by department,
 those that reached it since the last summary marked new.
+
+A ladder is one city's: its rungs, its items, its log of what was told (``tenant``).
 """
 
 import datetime
@@ -25,6 +27,7 @@ from .dispatch import worth_until
 from .emails import item_url, queue_for
 from .listing import Listing, department_lists
 from .models import Dispatch
+from .recipients import tenant_or_acting
 from .robots import Robots
 from .sources import open_items
 
@@ -65,19 +68,21 @@ def summit_order(climb):
     return (not climb.new, climb.item.due_on, climb.item.code)
 
 
-def last_summary_day(today):
-    """The latest day before ``today`` for which the leadership's summary was queued."""
-    return Dispatch.objects.filter(kind=Dispatch.Kind.ESCALATION, period__lt=today).aggregate(
+def last_summary_day(today, tenant=None):
+    """The latest day before ``today`` for which the city's leadership summary was queued."""
+    summaries = Dispatch.objects.for_tenants([tenant_or_acting(tenant)])
+    return summaries.filter(kind=Dispatch.Kind.ESCALATION, period__lt=today).aggregate(
         latest=Max("period")
     )["latest"]
 
 
 class Ladder:
-    """Where each open item stands on the ladder on ``today``, read in one pass."""
+    """Where each open item of a city stands on its ladder on ``today``, read in one pass."""
 
-    def __init__(self, today, calendar, rungs=None):
+    def __init__(self, today, calendar, rungs=None, tenant=None):
         self.today, self.calendar = today, calendar
-        self.rungs = active_rungs() if rungs is None else rungs
+        self.tenant = tenant_or_acting(tenant)
+        self.rungs = active_rungs(self.tenant) if rungs is None else rungs
         self.climbs = []  # items on a department's rung: one email each, once
         self.summit = {}  # department id -> Listing of the Climbs on a leadership rung
         self.fresh = Counter()  # department id -> how many of them are new
@@ -85,7 +90,7 @@ class Ladder:
     @cached_property
     def since(self):
         """The last day the leadership's summary was planned for (read once, if needed)."""
-        return last_summary_day(self.today)
+        return last_summary_day(self.today, self.tenant)
 
     def horizon(self):
         """The latest deadline an item can have and be on a rung (its first may come
@@ -120,13 +125,14 @@ class Ladder:
         return {climb.item.department_id for climb in self.climbs} | set(self.summit)
 
 
-def told(climbs):
-    """The (key, deadline) pairs of these climbs already in the dispatch log."""
+def told(climbs, tenant=None):
+    """The (key, deadline) pairs of these climbs already in the city's dispatch log."""
     keys = sorted({climb.key for climb in climbs})
+    rows = Dispatch.objects.for_tenants([tenant_or_acting(tenant)])
     found = set()
     for start in range(0, len(keys), CHUNK):
         found.update(
-            Dispatch.objects.filter(
+            rows.filter(
                 kind=Dispatch.Kind.RUNG, subject_key__in=keys[start : start + CHUNK]
             ).values_list("subject_key", "period")
         )
@@ -136,8 +142,8 @@ def told(climbs):
 def queue_rungs(ladder, roster, departments, robots=None):
     """One email per item that has reached a department's rung and not been told of it
     (and one message to each of the department's group robots)."""
-    robots = robots or Robots()
-    already = told(ladder.climbs)
+    robots = robots or Robots(ladder.tenant)
+    already = told(ladder.climbs, ladder.tenant)
     queued = []
     for climb in ladder.climbs:
         if (climb.key, climb.item.due_on) in already:
@@ -147,6 +153,7 @@ def queue_rungs(ladder, roster, departments, robots=None):
             "kind": Dispatch.Kind.RUNG,
             "subject_key": climb.key,
             "period": climb.item.due_on,
+            "tenant": ladder.tenant,
             "template": "rung",
             "context": {
                 "department": department,
@@ -175,11 +182,12 @@ def summary_groups(ladder, departments):
     ]
 
 
-def summary(groups, today):
+def summary(groups, today, tenant):
     return {
         "kind": Dispatch.Kind.ESCALATION,
-        "subject_key": "city",
+        "subject_key": "city",  # the city's: the dispatch log's key holds the tenant
         "period": today,
+        "tenant": tenant,
         "template": "leadership",
         "context": {
             "groups": groups,
@@ -190,8 +198,8 @@ def summary(groups, today):
     }
 
 
-def queue_summary(addresses, groups, today):
-    return queue_for(addresses, **summary(groups, today))
+def queue_summary(addresses, groups, today, tenant):
+    return queue_for(addresses, **summary(groups, today, tenant))
 
 
 def queue_summaries(ladder, roster, departments, robots=None):
@@ -201,8 +209,9 @@ def queue_summaries(ladder, roster, departments, robots=None):
     if not ladder.summit:
         return []
     groups = summary_groups(ladder, departments)
-    queued = queue_summary(roster.supervisors, groups, ladder.today)
-    queued += (robots or Robots()).queue(None, **summary(groups, ladder.today))
+    queued = queue_summary(roster.supervisors, groups, ladder.today, ladder.tenant)
+    robots = robots or Robots(ladder.tenant)
+    queued += robots.queue(None, **summary(groups, ladder.today, ladder.tenant))
     overseen = defaultdict(set)  # address -> department ids on a leadership rung
     for department_id in ladder.summit:
         for address in roster.city_leaders(department_id) - set(roster.supervisors):
@@ -212,13 +221,13 @@ def queue_summaries(ladder, roster, departments, robots=None):
         readers[frozenset(department_ids)].append(address)
     for department_ids, addresses in readers.items():
         own = [group for group in groups if group["department"].pk in department_ids]
-        queued += queue_summary(sorted(addresses), own, ladder.today)
+        queued += queue_summary(sorted(addresses), own, ladder.today, ladder.tenant)
     return queued
 
 
 def rung_counts(today, calendar, rungs):
     """{department id: Counter(rung working days -> open items on that rung)} on ``today``,
-    for the dashboard's department panel."""
+    for the dashboard's department panel (the items of the city acted for: the user's)."""
     ladder = Ladder(today, calendar, rungs)
     counts = defaultdict(Counter)
     for item in open_items(ladder.horizon()):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from .emails import absolute, item_path, queue_for
 from .models import Dispatch
-from .recipients import department_addresses, departments_by_id
+from .recipients import department_addresses, department_of
 from .robots import Robots
 
 KEY_MAX_LENGTH = Dispatch._meta.get_field("subject_key").max_length
@@ -27,8 +27,9 @@ def link(key, admin_path):
     return absolute(item_path(key, admin_path))
 
 
-def told(key):
-    return Dispatch.objects.filter(kind=Dispatch.Kind.NOTICE, subject_key=key).exists()
+def told(key, tenant):
+    notices = Dispatch.objects.for_tenants([tenant])
+    return notices.filter(kind=Dispatch.Kind.NOTICE, subject_key=key).exists()
 
 
 def tell_department(department_id, *, key, template, context, day=None):
@@ -43,24 +44,24 @@ def tell_department(department_id, *, key, template, context, day=None):
     the dispatch log's unique key catches two on the same day). ``day``: the day of the
     step (default today); the notice is worth sending for a week after it. The context
     gets ``department`` and ``today``. Returns the dispatches queued (none when told
-    already, or when the department has neither an address nor a robot).
+    already, or when the department has neither an address nor a robot). The notice is
+    the department's city's, whoever took the step (a superuser acts for no city).
     """
     if not key or len(key) > KEY_MAX_LENGTH:
         raise ValueError(f"A notice's key has 1 to {KEY_MAX_LENGTH} characters: {key!r}")
-    if told(key):
-        return []
-    department = departments_by_id([department_id]).get(department_id)
-    if department is None:
+    department = department_of(department_id)
+    if department is None or told(key, department.tenant_id):
         return []
     day = day or timezone.localdate()
     message = {
         "kind": Dispatch.Kind.NOTICE,
         "subject_key": key,
         "period": day,
+        "tenant": department.tenant_id,
         "template": template,
         "context": {**context, "department": department, "today": day},
     }
     return [
         *queue_for(department_addresses(department), **message),
-        *Robots().queue(department_id, **message),
+        *Robots(department.tenant_id).queue(department_id, **message),
     ]

@@ -2,7 +2,8 @@
 
 ``sources.missing_reports`` yields ``OwedItem``s lazily; ``collect_owed`` sorts them by
 department into bounded lists (the most overdue first, the rest counted), so a run over
-many thousands of items keeps only what its emails show.
+many thousands of items keeps only what its emails show. What is owed is one city's: the
+city a run or a request acts for (``cities``), whatever a source yields.
 """
 
 import datetime
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from core.validators import FIRST_YEAR, LAST_YEAR
 
+from . import cities
 from .emails import absolute, item_url
 from .listing import Listing
 from .sources import OWED_RECEIPT, missing_lists, missing_reports
@@ -72,11 +74,20 @@ def within_tracked_years(day):
     return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
-def collect_owed(moment, calendar, limit=None):
+def owed_in(moment, calendar, department_id=None, city=None):
+    """What is owed at ``moment``: of ``city``, else of the city acted for (a request's,
+    a run's), else of every city (a superuser's request)."""
+    city = city or cities.current()
+    if city is None:
+        return missing_reports(moment, calendar, department_id)
+    return city.missing_reports(moment, calendar, department_id)
+
+
+def collect_owed(moment, calendar, limit=None, city=None):
     """{department_id: Owed} for everything owed and not given at ``moment``."""
     owed = defaultdict(lambda: Owed(owed_listing(limit), owed_listing(limit)))
     if within_tracked_years(timezone.localdate(moment)):
-        for item in missing_reports(moment, calendar):
+        for item in owed_in(moment, calendar, city=city):
             owed[item.department_id].add(item)
     return dict(owed)
 
@@ -87,7 +98,7 @@ def owed_items(moment, calendar, department_id=None):
     if not within_tracked_years(timezone.localdate(moment)):
         return []
     return sorted(
-        missing_reports(moment, calendar, department_id),
+        owed_in(moment, calendar, department_id),
         key=lambda item: (item.department_id, item.what, *by_cutoff(item)),
     )
 

@@ -9,6 +9,7 @@ so neither the queries nor the emails grow with the number of problems.
 
 from collections import defaultdict
 
+from . import cities
 from .emails import absolute, item_url
 from .listing import Listing
 from .sources import open_problems, problem_lists
@@ -30,16 +31,23 @@ def problem_listing(limit=None):
 
 
 class Problems:
-    """The open problems of every source: all of them, and each department's."""
+    """A city's open problems of every source: all of them, and each department's
+    (``city``: default the city acted for; none: every city's, a superuser's request)."""
 
-    def __init__(self):
+    def __init__(self, city=None):
+        self.city = city or cities.current()
         self.everyone = problem_listing()
         self.by_department = defaultdict(problem_listing)
 
+    def found(self):
+        if self.city is None:
+            return ((problem, problem.department_ids) for problem in open_problems())
+        return self.city.open_problems()
+
     def collect(self):
-        for problem in open_problems():
+        for problem, department_ids in self.found():
             self.everyone.add(problem)
-            for department_id in problem.department_ids:
+            for department_id in department_ids:
                 self.by_department[department_id].add(problem)
         return self
 

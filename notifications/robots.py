@@ -3,8 +3,9 @@ the per-minute slot a row takes before it is sent.
 
 Where a plan queues an email to a department (a reminder, a rung, a digest, a notice),
 it also queues one row per active robot of that department whose ``kinds`` take it; the
-supervising office's robots (no department) get what the supervisors get: the
-leadership's daily summary and the city's digest. A robot's row has the email's kind,
+supervising office's robots (no department, of the city) get what the supervisors get:
+the leadership's daily summary and the city's digest. Each city has its own robots: a
+run for one city reads only that city's (``Robots(tenant)``). A robot's row has the email's kind,
 subject, period and last day worth sending, and ``robot:<id>`` as its recipient, so the
 dispatch log's unique key makes it "once", and a newer one supersedes it, like an email.
 
@@ -30,8 +31,16 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.ownership import can_assign, ensure_changeable, ensure_still_changeable, refuse
+from core.ownership import (
+    can_assign,
+    ensure_changeable,
+    ensure_still_changeable,
+    is_supervisor,
+    refuse,
+)
+from core.tenancy import tenant_id_of
 from core.validators import ONE_LINE_MESSAGE, ONE_LINE_REGEX
+from regions.tenancy import default_tenant_id
 
 from .channels.base import Defer
 from .chat import chat_message, engine
@@ -74,12 +83,14 @@ def has_chat_template(template):
 
 
 class Robots:
-    """The active robots, read once per run (one query), by department (None: the
-    supervising office's)."""
+    """A city's active robots, read once per run (one query), by department (None: the
+    city's supervising office's). ``tenant``: default the city acted for, else the home
+    city."""
 
-    def __init__(self):
+    def __init__(self, tenant=None):
         self.by_department = defaultdict(list)
-        for robot in GroupRobot.objects.filter(is_active=True).order_by("pk"):
+        robots = GroupRobot.objects.for_tenants([tenant or default_tenant_id()])
+        for robot in robots.filter(is_active=True).order_by("pk"):
             self.by_department[robot.department_id].append(robot)
 
     def receiving(self, department_id, kind):
@@ -89,9 +100,21 @@ class Robots:
             if not robot.kinds or kind in robot.kinds
         ]
 
-    def queue(self, department_id, *, kind, subject_key, period, template, context, until=None):
+    def queue(
+        self,
+        department_id,
+        *,
+        kind,
+        subject_key,
+        period,
+        template,
+        context,
+        until=None,
+        tenant=None,
+    ):
         """Queue ``template``'s chat message to the robots of ``department_id`` (None: the
-        supervising office's) that take ``kind``; returns their rows, old and new alike."""
+        supervising office's) that take ``kind``; returns their rows, old and new alike.
+        The rows are their robots' city's (``tenant`` is the email's, the same)."""
         robots = self.receiving(department_id, kind)
         if not robots or not has_chat_template(template):
             return []
@@ -108,12 +131,14 @@ class Robots:
 
 
 def queue_rows(robots, *, kind, subject_key, period, title, markdown, until=None):
-    """One row per robot; queuing again is a no-op (the dispatch log's unique key)."""
+    """One row per robot, of the robot's city; queuing again is a no-op (the dispatch
+    log's unique key)."""
     key = {"kind": kind, "subject_key": subject_key, "period": period}
     Dispatch.objects.bulk_create(
         [
             Dispatch(
                 **key,
+                tenant_id=robot.tenant_id,
                 channel=robot.platform,
                 robot=robot,
                 recipient=recipient(robot),
@@ -127,7 +152,11 @@ def queue_rows(robots, *, kind, subject_key, period, title, markdown, until=None
     )
     found = {
         row.recipient: row
-        for row in Dispatch.objects.filter(**key, recipient__in=[recipient(r) for r in robots])
+        for row in Dispatch.objects.filter(
+            **key,
+            tenant_id__in={r.tenant_id for r in robots},
+            recipient__in=[recipient(r) for r in robots],
+        )
     }
     return [found[recipient(robot)] for robot in robots if recipient(robot) in found]
 
@@ -233,17 +262,39 @@ def robot_errors(robot, stored):
     return errors
 
 
+def may_place(by, robot):
+    """Whether ``by`` may give ``robot`` its department: an official their own, a
+    supervisor any of their city's, or none (the supervising office's robot)."""
+    if by is None:
+        return True
+    if robot.department_id is None:
+        return is_supervisor(by)
+    return can_assign(by, robot.department)
+
+
+def place_new(robot, by):
+    """A new robot is its department's city's; the office's robot is its maker's city's
+    (a superuser's: the city acted for, else the home city)."""
+    if robot.department_id is not None:
+        robot.tenant_id = robot.department.tenant_id
+    elif by is not None and tenant_id_of(by) is not None:
+        robot.tenant_id = tenant_id_of(by)
+
+
 @transaction.atomic
 def save_robot(robot, *, by=None):
     """Validate and save a group robot (new or changed) as ``by``: an official for their
-    own department only, a supervisor for any (or none: the supervising office's)."""
+    own department only, a supervisor for any of their city (or none: the city's
+    supervising office's)."""
     stored = None
     if robot.pk is not None:
         stored = GroupRobot.objects.select_for_update().filter(pk=robot.pk).order_by("pk").first()
         if stored is not None:
             ensure_changeable(stored, by)
-    if by is not None and not can_assign(by, robot.department):
+    if not may_place(by, robot):
         refuse(_("You may only add robots for your own department."))
+    if stored is None:
+        place_new(robot, by)
     errors = robot_errors(robot, stored)
     try:
         robot.full_clean()

@@ -1,7 +1,8 @@
 """The runs: queue what a plan says for a day, then deliver everything due.
 
 The Celery tasks and the ``send_reminders``/``send_digests`` commands call these, so
-a run by hand and a scheduled one are the same code.
+a run by hand and a scheduled one are the same code. A plan covers every city, one after
+the other (``cities.each_city``); delivery then sends every city's rows.
 """
 
 from django.db import transaction

@@ -7,6 +7,10 @@ key tasks in ``tracker.deadline_source``, projects' milestones in ``projects.dea
 problems in ``projects.blocker_deadlines``). The same way ``TRACKER_REPORTING_SOURCES``
 names what is reported on a schedule, and ``TRACKER_OPEN_PROBLEM_SOURCES`` the problems
 the weekly digests list by age.
+
+Every source reads the rows of the city a run acts for (``of_acting_tenant``): the beat's
+runs go city by city under ``core.tenancy.acting_for``, and a signed-in request acts for
+the user's city, so one city's reminders, digests and phone pages never read another's.
 """
 
 import datetime
@@ -22,6 +26,16 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
+
+from core.tenancy import acting_tenant_id
+
+
+def of_acting_tenant(queryset):
+    """The rows of ``queryset`` that belong to the city a run acts for (a city's beat run,
+    a signed-in user's request); every row when none is set (a superuser, a shell), which
+    one city's deployment is anyway. Sources call it on every query they make."""
+    tenant = acting_tenant_id()
+    return queryset if tenant is None else queryset.for_tenants([tenant])
 
 
 @dataclass(frozen=True)

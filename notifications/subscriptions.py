@@ -1,8 +1,9 @@
 """Every change to a webhook subscription: one function each, one transaction each.
 
-Subscriptions are reference data in the department rule: only supervisors change them
-(``WebhookSubscription.objects.changeable_by``), whichever page or API calls. The secret
-is made here, shown once by the caller that created or rotated it, and never listed.
+Subscriptions are a city's: only its supervisors change them
+(``WebhookSubscription.objects.changeable_by``), whichever page or API calls, and they
+receive that city's events only. A new subscription is its maker's city's. The secret is
+made here, shown once by the caller that created or rotated it, and never listed.
 """
 
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.ownership import is_supervisor
+from core.tenancy import tenant_id_of
 
 from . import endpoints
 from .channels.webhook import new_secret
@@ -71,6 +73,9 @@ def create_subscription(subscription, *, by):
     """Save a new subscription with a fresh secret; returns (subscription, secret)."""
     if not is_allowed(by):
         raise PermissionDenied(_("Only supervisors manage webhook subscriptions."))
+    if by is not None and tenant_id_of(by) is not None:
+        # The maker's city (a superuser's: the city acted for, else the home city).
+        subscription.tenant_id = tenant_id_of(by)
     subscription.secret = new_secret()
     subscription.created_by = by
     validate(subscription)
@@ -80,9 +85,12 @@ def create_subscription(subscription, *, by):
 
 @transaction.atomic
 def save_subscription(subscription, *, by):
-    """Save changes to a subscription (name, address, events, active)."""
+    """Save changes to a subscription (name, address, events, active): only one of
+    ``by``'s city."""
     if not is_allowed(by):
         raise PermissionDenied(_("Only supervisors manage webhook subscriptions."))
+    if by is not None:
+        changeable([subscription], by)
     validate(subscription)
     subscription.save()
     return subscription

@@ -17,6 +17,7 @@ from .counting import Unit
 from .models import Target
 from .resources import TargetResource
 from .services import delete_targets, save_target, target_errors
+from .units import targets_of_unit, unit_of_target
 
 
 class UnitKindFilter(admin.SimpleListFilter):
@@ -27,11 +28,7 @@ class UnitKindFilter(admin.SimpleListFilter):
         return Unit.choices
 
     def queryset(self, request, queryset):
-        if self.value() == Unit.COUNTY:
-            return queryset.filter(division__isnull=False)
-        if self.value() == Unit.DEPARTMENT:
-            return queryset.filter(department__isnull=False)
-        return queryset
+        return targets_of_unit(queryset, self.value())
 
 
 class TargetForm(forms.ModelForm):
@@ -117,7 +114,7 @@ class TargetAdmin(LedgerAdmin, RecordHistoryAdmin):
 
     @admin.display(description=_("unit"))
     def unit_kind(self, target):
-        return Unit.COUNTY.label if target.division_id else Unit.DEPARTMENT.label
+        return unit_of_target(target).label
 
     @admin.display(description=_("funds in place (10,000 yuan)"), ordering="funds_in_place")
     def funds_display(self, target):

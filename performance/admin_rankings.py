@@ -1,5 +1,7 @@
-"""The ranking settings (one row, changed by supervisors) and the rankings page (排名), which
-every signed-in official may read: the admin's face on performance.rankings."""
+"""The ranking settings (one row per city or province, changed by its supervisors) and the
+rankings page (排名), which every signed-in official may read: the admin's face on
+performance.rankings. Each office reads its own ranking: a city its counties and
+departments, a province its cities and departments; a regional working group none."""
 
 import datetime
 
@@ -17,14 +19,13 @@ from django.utils.translation import gettext_lazy
 
 from core.admin import RecordHistoryAdmin
 from core.ownership import is_supervisor, official_of
+from core.tenancy import tenant_id_of
 from core.validators import FIRST_YEAR, LAST_YEAR
 
 from .counting import Measure, Unit
 from .models import RankingSettings
 from .periods import PeriodKind, period_of
-from .rankings import BLACK, RED, ranking
-
-SINGLE_ROW = 1  # the settings' one row (the model's constraint)
+from .rankings import BLACK, RED, ranking, ranking_tenant, units_of
 
 
 class RankingsForm(forms.Form):
@@ -40,6 +41,11 @@ class RankingsForm(forms.Form):
         ],
     )
     unit = forms.ChoiceField(label=gettext_lazy("rank"), choices=Unit.choices, initial=Unit.COUNTY)
+
+    def __init__(self, *args, units=(Unit.COUNTY, Unit.DEPARTMENT), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the units the office ranks: a province its cities, a city its counties.
+        self.fields["unit"].choices = [(unit.value, unit.label) for unit in units]
 
 
 def percent(rate):
@@ -79,9 +85,10 @@ def shown_rows(result):
 
 @admin.register(RankingSettings)
 class RankingSettingsAdmin(RecordHistoryAdmin):
-    """One row: the list leads to it; supervisors change it (reference data), nobody adds a
-    second row or deletes it. Every change is kept (simple-history), so that a ranking of
-    a past period is scored with the settings of its time."""
+    """One row per city (or province): the list leads to the user's own; its supervisors
+    change it, nobody adds a second row or deletes it. Every change is kept
+    (simple-history), so that a ranking of a past period is scored with the settings of
+    its time."""
 
     fieldsets = [
         (
@@ -114,21 +121,18 @@ class RankingSettingsAdmin(RecordHistoryAdmin):
     ]
 
     def has_add_permission(self, request):
-        # The one row is made by migration 0003 (and by RankingSettings.current()); asking
-        # the table here would cost a query on every admin page's sidebar.
+        # The home city's row is made by migration 0003, any other city's by
+        # RankingSettings.current(); asking the table here would cost a query on every
+        # admin page's sidebar.
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        obj.pk = SINGLE_ROW  # the one row, whatever the table's sequence says
-        super().save_model(request, obj, form, change)
-
     def changelist_view(self, request, extra_context=None):
-        if RankingSettings.objects.filter(pk=SINGLE_ROW).exists():
-            return redirect("admin:performance_rankingsettings_change", SINGLE_ROW)
-        return super().changelist_view(request, extra_context)
+        # The user's own office's row (an operator's: the home city's), made when missing.
+        settings = RankingSettings.current(tenant_id_of(request.user))
+        return redirect("admin:performance_rankingsettings_change", settings.pk)
 
     def get_urls(self):
         return [
@@ -144,12 +148,14 @@ class RankingSettingsAdmin(RecordHistoryAdmin):
         """The ranking for a period, read-only, for supervisors and officials alike."""
         if not (is_supervisor(request.user) or official_of(request.user) is not None):
             raise PermissionDenied
-        initial = {"period": PeriodKind.MONTH, "date": timezone.localdate(), "unit": Unit.COUNTY}
-        form = RankingsForm(request.GET or initial)
+        tenant = ranking_tenant(request.user)  # a regional working group: refused
+        units = units_of(tenant)
+        initial = {"period": PeriodKind.MONTH, "date": timezone.localdate(), "unit": units[0]}
+        form = RankingsForm(request.GET or initial, units=units)
         result = None
         if form.is_valid():
             data = form.cleaned_data
-            result = ranking(period_of(data["period"], data["date"]), data["unit"])
+            result = ranking(period_of(data["period"], data["date"]), data["unit"], tenant)
         return TemplateResponse(
             request,
             "admin/performance/rankingsettings/rankings.html",
@@ -162,6 +168,7 @@ class RankingSettingsAdmin(RecordHistoryAdmin):
                 "rows": shown_rows(result) if result else [],
                 "measures": [measure.label for measure in Measure],
                 "is_departments": result is not None and result.unit == Unit.DEPARTMENT,
+                "is_cities": result is not None and result.unit == Unit.CITY,
                 "settings_url": reverse("admin:performance_rankingsettings_changelist"),
             },
         )

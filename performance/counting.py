@@ -23,9 +23,13 @@ its reason and its test):
    (过亿元: 10000 万元), that started construction in the period; origin and investment are
    read as they were at the period's end, like the unit.
 6. Counts tell how many of the projects they count are possible duplicates awaiting review.
+7. A city's figures count its own rows only (its tenant): another city's projects, key
+   tasks and targets never enter them. A province's figures are its cities' own figures,
+   each computed by these rules for that city and summed (``Unit.CITY``, ``headline`` of a
+   province), so that a roll-up always equals the sum of what the cities report.
 
-The figures are aggregated in the database: a few queries per call, whatever the number
-of projects.
+The figures are aggregated in the database: a few queries per call (per city, for a
+province), whatever the number of projects.
 """
 
 import contextlib
@@ -40,13 +44,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.tenancy import acting_for
 from projects.duplicates import under_review
 from projects.models import MONEY, Project, ProjectUpdate
-from regions.choices import COUNTY_LEVELS
 from regions.models import Division
-from tracker.models import Department
 
-from .models import Target
+# Units and tenants live in .units; counting is where the rest of the house finds them.
+from .units import Unit, UnitRef, province_cities, tenant_code, units  # noqa: F401
 
 
 class Measure(models.TextChoices):
@@ -65,18 +69,6 @@ TARGET_FIELDS = {
     Measure.FUNDS: "funds_in_place",
     Measure.JJJ: "jjj_projects",
 }
-
-
-class Unit(models.TextChoices):
-    COUNTY = "county", _("County/district")
-    DEPARTMENT = "department", _("Department")
-
-
-@dataclass(frozen=True)
-class UnitRef:
-    id: int
-    name: str
-    code: str  # the division's GB/T 2260 code; "" for a department (and for 天衢新区)
 
 
 @dataclass(frozen=True)
@@ -103,51 +95,6 @@ UNIT_FIELDS = {Unit.COUNTY: "host_division_id", Unit.DEPARTMENT: "responsible_de
 
 def counted_min_investment():
     return getattr(settings, "TRACKER_COUNTED_MIN_INVESTMENT", Decimal(10000))
-
-
-def city_code():
-    """The city whose counties and departments are ranked (GB/T 2260 code)."""
-    return getattr(settings, "TRACKER_CITY_CODE", "371400")
-
-
-# --- units -----------------------------------------------------------------------------
-
-
-def units(unit, year):
-    """The units ranked in ``year``, in a stable order.
-
-    Counties: the city's county-level divisions, with any other division that has a
-    target that year. Departments: the city's departments that have a target that year
-    or any project (now or in their history), with any other department that has a target.
-    Without the city's division, every county-level division hosting a project counts.
-    """
-    targeted = Target.objects.filter(year=year)
-    if unit == Unit.COUNTY:
-        rows = Division.objects.filter(
-            Q(parent__code=city_code(), level__in=COUNTY_LEVELS)
-            | Q(pk__in=targeted.values("division"))
-        )
-        if not Division.objects.filter(code=city_code()).exists():
-            rows = Division.objects.filter(
-                Q(pk__in=targeted.values("division"))
-                | Q(pk__in=Project.objects.values("host_division"))
-            )
-        rows = rows.order_by("code", "name").values_list("pk", "name", "code")
-        return [UnitRef(pk, name, code) for pk, name, code in rows]
-    if unit == Unit.DEPARTMENT:
-        history = Project.history.model.objects
-        carrying = Q(pk__in=Project.objects.values("responsible_department")) | Q(
-            pk__in=history.values("responsible_department")
-        )
-        city = Q(division__code=city_code())
-        if not Division.objects.filter(code=city_code()).exists():
-            city = Q()
-        rows = Department.objects.filter(
-            (city & carrying) | Q(pk__in=targeted.values("department"))
-        )
-        rows = rows.order_by("name").values_list("pk", "name")
-        return [UnitRef(pk, name, "") for pk, name in rows]
-    raise ValueError(f"unknown unit: {unit!r}")
 
 
 # --- the project as it was at a date ----------------------------------------------------
@@ -223,13 +170,14 @@ def without_jit():
         yield
 
 
-def counted(start, end, unit_field):
-    """The projects with something to count from ``start`` to ``end``, annotated with the
-    unit they had at ``end`` (``unit_at``), their funds then and the day before ``start``,
-    and whether they count as Beijing-Tianjin-Hebei projects started in the period."""
+def counted(start, end, unit_field, code):
+    """The projects of the tenant ``code`` with something to count from ``start`` to
+    ``end``, annotated with the unit they had at ``end`` (``unit_at``), their funds then and
+    the day before ``start``, and whether they count as Beijing-Tianjin-Hebei projects
+    started in the period."""
     span = (start, end)
     reported = ProjectUpdate.objects.filter(reported_on__range=span).values("project")
-    projects = Project.objects.filter(
+    projects = Project.objects.for_tenants([code]).filter(
         Q(signed_on__range=span)
         | Q(started_on__range=span)
         | Q(produced_on__range=span)
@@ -284,17 +232,23 @@ def clean(row):
     }
 
 
-def actuals(unit, start, end):
+def actuals(unit, start, end, tenant=None):
     """Per unit id: every measure's value for what happened from ``start`` to ``end`` (both
     included), each project counted once, for the unit it belonged to at ``end``. Every
-    unit of ``units(unit, end.year)`` is there (zeros when nothing happened), and so is any
-    other unit a counted project belonged to."""
+    unit of ``units(unit, end.year, tenant)`` is there (zeros when nothing happened), and
+    so is any other unit a counted project of the tenant belonged to. A province's cities
+    (``Unit.CITY``): each city's own headline figures."""
+    code = tenant_code(tenant)
+    if unit == Unit.CITY:
+        with without_jit():
+            refs = units(unit, end.year, code)
+            return {ref.id: clean(city_totals(start, end, ref.code)[1]) for ref in refs}
     if unit not in UNIT_FIELDS:
         raise ValueError(f"unknown unit: {unit!r}")
     with without_jit():
-        result = {ref.id: zeros() for ref in units(unit, end.year)}
+        result = {ref.id: zeros() for ref in units(unit, end.year, code)}
         rows = list(
-            counted(start, end, UNIT_FIELDS[unit])
+            counted(start, end, UNIT_FIELDS[unit], code)
             .order_by()
             .values("unit_at")
             .annotate(**sums(start, end))
@@ -304,20 +258,32 @@ def actuals(unit, start, end):
     return result
 
 
-def headline(start, end):
-    """The city's figures from ``start`` to ``end``: the projects its counties hosted at
-    ``end``, as the bulletin's first paragraph tells them."""
-    with without_jit():
-        counties = [ref.id for ref in units(Unit.COUNTY, end.year)]
-        projects = counted(start, end, UNIT_FIELDS[Unit.COUNTY]).filter(unit_at__in=counties)
-        totals = projects.order_by().aggregate(
-            **sums(start, end),
-            jjj_funds=Coalesce(
-                Sum("funds_end", filter=Q(is_jjj=True), output_field=MONEY_FIELD),
-                Value(ZERO),
-                output_field=MONEY_FIELD,
-            ),
-        )
+def city_totals(start, end, code):
+    """(the counted projects, their aggregates) of the city ``code``: the projects its
+    counties hosted at ``end`` (inside ``without_jit``)."""
+    counties = [ref.id for ref in units(Unit.COUNTY, end.year, code)]
+    projects = counted(start, end, UNIT_FIELDS[Unit.COUNTY], code).filter(unit_at__in=counties)
+    totals = projects.order_by().aggregate(
+        **sums(start, end),
+        jjj_funds=Coalesce(
+            Sum("funds_end", filter=Q(is_jjj=True), output_field=MONEY_FIELD),
+            Value(ZERO),
+            output_field=MONEY_FIELD,
+        ),
+    )
+    return projects, totals
+
+
+def headline(start, end, tenant=None, cities=None):
+    """The tenant's figures from ``start`` to ``end``: for a city, the projects its counties
+    hosted at ``end``, as the bulletin's first paragraph tells them; for a province, the sum
+    of its cities' own figures (``cities``: ``province_cities`` of the tenant, if known)."""
+    code = tenant_code(tenant)
+    cities = province_cities(code) if cities is None else cities
+    if cities:
+        return summed(start, end, [headline(start, end, city) for city, _name in cities])
+    with without_jit(), acting_for(code):  # the city's own review (projects.duplicates)
+        projects, totals = city_totals(start, end, code)
         # As of the period's end: a pair dismissed later leaves an old bulletin as it was.
         reviewing = under_review(projects.values_list("pk", flat=True), as_of=end)
     figures = clean(totals)
@@ -332,3 +298,12 @@ def headline(start, end):
         jjj_started_funds=Decimal(totals["jjj_funds"]).quantize(ZERO),
         under_review=len(reviewing),
     )
+
+
+def summed(start, end, parts):
+    """One Headline adding up ``parts`` (the cities' own, for their province)."""
+    names = ("signed", "started", "producing", "jjj_started", "under_review")
+    totals = {name: sum(getattr(part, name) for part in parts) for name in names}
+    for name in ("funds_in_place", "jjj_started_funds"):
+        totals[name] = sum((getattr(part, name) for part in parts), ZERO)
+    return Headline(start=start, end=end, **totals)

@@ -15,7 +15,7 @@ state at a moment, reports count by when they were recorded (``TaskUpdate.create
 so the figures for a past period are the same whenever they are asked for. A task from
 before the loop (no steps) counts as open from 1 January of its year until its completion
 date; a cancelled one without steps never counts. Four queries, whatever the number of
-tasks and cut-offs.
+tasks and cut-offs. A tenant's (city's or province's) own key tasks only.
 """
 
 import bisect
@@ -33,6 +33,8 @@ from tracker.models import KeyTask, TaskTransition, TaskUpdate
 from tracker.reporting import cycle_name
 from workdays.calendar import calendar as workday_calendar
 from workdays.cycles import last_cycle
+
+from .counting import tenant_code
 
 RATE_PLACES = Decimal("0.0001")
 ENDED = (TaskState.CLOSED, TaskState.CANCELLED)
@@ -127,19 +129,20 @@ def cycles_in(name, period, calendar):
     return cycles
 
 
-def candidate_tasks(period):
-    """Tasks that can count in the period: not done before it began, handed out by its end."""
+def candidate_tasks(period, tenant=None):
+    """The tenant's tasks that can count in the period: not done before it began, handed
+    out by its end."""
     end = end_of_day(period.end)
-    return KeyTask.objects.filter(
+    return KeyTask.objects.for_tenants([tenant_code(tenant)]).filter(
         Q(completed_on__isnull=True) | Q(completed_on__gte=period.start),
         Q(assigned_at__isnull=True) | Q(assigned_at__lte=end),
         year__lte=period.end.year,
     )
 
 
-def task_lives(period):
+def task_lives(period, tenant=None):
     """[TaskLife] of the candidate tasks, with their steps (two queries)."""
-    tasks = candidate_tasks(period)
+    tasks = candidate_tasks(period, tenant)
     lives = {row["pk"]: TaskLife(row) for row in tasks.order_by("pk").values(*TASK_FIELDS)}
     steps = (
         TaskTransition.objects.filter(task__in=tasks.values("pk"))
@@ -151,13 +154,13 @@ def task_lives(period):
     return list(lives.values())
 
 
-def report_times(period, cycles):
+def report_times(period, cycles, tenant=None):
     """{task id: sorted moments its reports were recorded} within the cycles (one query)."""
     every = [cycle for listed in cycles.values() for cycle in listed]
     if not every:
         return {}
     reports = TaskUpdate.objects.filter(
-        task__in=candidate_tasks(period).values("pk"),
+        task__in=candidate_tasks(period, tenant).values("pk"),
         created_at__gt=min(cycle.opens_at for cycle in every),
         created_at__lte=max(cycle.cutoff for cycle in every),
     ).values_list("task_id", "created_at")
@@ -173,13 +176,14 @@ def reported_in(moments, cycle):
     return index < len(moments) and moments[index] <= cycle.cutoff
 
 
-def discipline(period, calendar=None):
-    """{department id: Discipline} for every department leading a task that counts."""
+def discipline(period, calendar=None, tenant=None):
+    """{department id: Discipline} for every department of ``tenant`` (default: the acting
+    one) leading a task that counts."""
     calendar = workday_calendar() if calendar is None else calendar
-    lives = task_lives(period)
+    lives = task_lives(period, tenant)
     names = {cycle_name(life.task["reporting_cycle"], default_cycle()) for life in lives}
     cycles = {name: cycles_in(name, period, calendar) for name in names - {None}}
-    times = report_times(period, cycles)
+    times = report_times(period, cycles, tenant)
     counts = defaultdict(lambda: [0, 0, 0])  # owed, on time, overdue
     for life in lives:
         counted = counts[life.task["lead_department_id"]]
@@ -195,10 +199,11 @@ def discipline(period, calendar=None):
     }
 
 
-def overdue_task_ids(period, calendar=None):
-    """The ids of the key tasks overdue at the period's end (the bulletin lists them)."""
+def overdue_task_ids(period, calendar=None, tenant=None):
+    """The ids of the tenant's key tasks overdue at the period's end (the bulletin lists them)."""
     calendar = workday_calendar() if calendar is None else calendar
-    return [life.task["pk"] for life in task_lives(period) if life.is_overdue(period.end, calendar)]
+    lives = task_lives(period, tenant)
+    return [life.task["pk"] for life in lives if life.is_overdue(period.end, calendar)]
 
 
 def default_cycle():

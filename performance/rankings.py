@@ -12,15 +12,35 @@ the unit has a target for, and D (departments only) is the on-time reporting rat
 (no target, no discipline data) is left out of the denominator; a unit with neither part
 scores 0 and goes on neither list. Ranking a period again gives the same answer: the
 figures come from dated history and the settings are those in force at the period's end.
+
+Each tenant ranks its own units with its own settings and targets: a city its counties and
+departments, a province its cities (``Unit.CITY``: each city's own figures against the
+province's target for the city's division) and its departments. A regional working group
+ranks nothing.
 """
 
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .counting import TARGET_FIELDS, Measure, Unit, UnitRef, actuals, units
+from core.ownership import official_of
+from core.tenancy import reach_of, tenant_id_of
+from tracker.choices import OfficialReach
+
+from .counting import (
+    TARGET_FIELDS,
+    Measure,
+    Unit,
+    UnitRef,
+    actuals,
+    province_cities,
+    tenant_code,
+    units,
+)
 from .discipline import Discipline, discipline
 from .models import RankingSettings, Target
 
@@ -79,14 +99,19 @@ def end_of_day(day):
     return timezone.make_aware(naive, timezone.get_default_timezone())
 
 
-def settings_at(day):
-    """The ranking settings in force at the end of ``day``: the latest recorded version by
-    then, else the earliest recorded one, else the defaults (an unsaved row)."""
-    history = RankingSettings.history.order_by("-history_date", "-history_id")
-    version = history.filter(history_date__lte=end_of_day(day)).first()
+def settings_at(day, tenant=None):
+    """The tenant's ranking settings in force at the end of ``day``: the latest recorded
+    version by then, else the earliest recorded one, else the defaults (an unsaved row)."""
+    code = tenant_code(tenant)
+    recorded = RankingSettings.history.filter(tenant_id=code)
+    version = (
+        recorded.filter(history_date__lte=end_of_day(day))
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
     if version is None:
-        version = RankingSettings.history.order_by("history_date", "history_id").first()
-    return version if version is not None else RankingSettings()
+        version = recorded.order_by("history_date", "history_id").first()
+    return version if version is not None else RankingSettings(tenant_id=code)
 
 
 def weights_of(settings):
@@ -97,10 +122,12 @@ def weights_of(settings):
     }
 
 
-def targets_of(unit, year):
-    """{unit id: {measure: the annual target or None}} for the units with a target row."""
-    column = "division_id" if unit == Unit.COUNTY else "department_id"
-    rows = Target.objects.filter(year=year, **{f"{column}__isnull": False})
+def targets_of(unit, year, tenant=None):
+    """{unit id: {measure: the annual target or None}} for the tenant's units with a target
+    row (a province's target for a city names the city's division)."""
+    column = "department_id" if unit == Unit.DEPARTMENT else "division_id"
+    rows = Target.objects.for_tenants([tenant_code(tenant)])
+    rows = rows.filter(year=year, **{f"{column}__isnull": False})
     fields = [column, *TARGET_FIELDS.values()]
     return {
         row[column]: {measure.value: row[name] for measure, name in TARGET_FIELDS.items()}
@@ -158,15 +185,16 @@ def score_of(targets, disciplined, settings):
     return score.quantize(SCORE_PLACES, ROUND_HALF_UP)
 
 
-def scored_rows(period, unit, settings, *, with_period=True):
-    """The unsorted rows of ``unit`` for ``period``, scored with ``settings``."""
-    refs = units(unit, period.end.year)
-    year_to_date = actuals(unit, period.year_start, period.end)
+def scored_rows(period, unit, settings, *, with_period=True, tenant=None):
+    """The unsorted rows of the tenant's ``unit`` for ``period``, scored with ``settings``."""
+    tenant = tenant_code(tenant)
+    refs = units(unit, period.end.year, tenant)
+    year_to_date = actuals(unit, period.year_start, period.end, tenant)
     in_period = year_to_date
     if with_period and period.start != period.year_start:
-        in_period = actuals(unit, period.start, period.end)
-    targets = targets_of(unit, period.end.year)
-    records = discipline(period) if unit == Unit.DEPARTMENT else {}
+        in_period = actuals(unit, period.start, period.end, tenant)
+    targets = targets_of(unit, period.end.year, tenant)
+    records = discipline(period, tenant=tenant) if unit == Unit.DEPARTMENT else {}
     empty_target = dict.fromkeys(Measure.values)
     rows = []
     for ref in refs:
@@ -216,23 +244,52 @@ def mark_lists(rows, settings):
     return rows
 
 
-def ranked(period, unit, *, with_period=True):
-    """(settings, ranked rows) of ``unit`` for ``period``."""
+def ranked(period, unit, *, with_period=True, tenant=None):
+    """(settings, ranked rows) of the tenant's ``unit`` for ``period``."""
     if unit not in Unit.values:
         raise ValueError(f"unknown unit: {unit!r}")
-    settings = settings_at(period.end)
-    rows = mark_lists(rank(scored_rows(period, unit, settings, with_period=with_period)), settings)
-    return settings, rows
+    tenant = tenant_code(tenant)
+    settings = settings_at(period.end, tenant)
+    rows = scored_rows(period, unit, settings, with_period=with_period, tenant=tenant)
+    return settings, mark_lists(rank(rows), settings)
 
 
-def ranking(period, unit):
-    """The ranking of the counties or the departments (``unit``) for ``period``, with each
-    unit's rank in the period before (``period.previous()``, ranked with its own settings)."""
-    settings, rows = ranked(period, unit)
-    _previous_settings, before = ranked(period.previous(), unit, with_period=False)
+def ranking(period, unit, tenant=None):
+    """The ranking of the tenant's counties, cities or departments (``unit``) for
+    ``period``, with each unit's rank in the period before (``period.previous()``, ranked
+    with its own settings). ``tenant``: by default the acting one."""
+    settings, rows = ranked(period, unit, tenant=tenant)
+    _previous_settings, before = ranked(period.previous(), unit, with_period=False, tenant=tenant)
     previous = {row.unit.id: row.rank for row in before}
     for row in rows:
         row.previous_rank = previous.get(row.unit.id)
         if row.previous_rank is not None:
             row.rank_change = row.previous_rank - row.rank
     return Ranking(period=period, unit=unit, weights=weights_of(settings), rows=rows)
+
+
+# --- who ranks what ---------------------------------------------------------------------
+
+
+def units_of(tenant):
+    """The units a tenant ranks, the default first: a province its cities and departments,
+    a city its counties and departments."""
+    if province_cities(tenant_code(tenant)):
+        return (Unit.CITY, Unit.DEPARTMENT)
+    return (Unit.COUNTY, Unit.DEPARTMENT)
+
+
+def ranking_tenant(user):
+    """The tenant whose ranking ``user`` reads: their own (an operator: the home city).
+    A regional working group ranks nothing (PermissionDenied, with the reason)."""
+    official = official_of(user)
+    if official is not None and official.reach == OfficialReach.REGION:
+        raise PermissionDenied(
+            _("A regional working group has no rankings: each city ranks its own units.")
+        )
+    if reach_of(user).everything:
+        return tenant_code(None)
+    tenant = tenant_id_of(user)
+    if tenant is None:
+        raise PermissionDenied(_("Only a city's or a province's officials read rankings."))
+    return tenant

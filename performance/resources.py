@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from core.excel import LedgerResource, TextWidget
+from core.excel import LedgerResource, TenantScopedWidget, TextWidget
 from core.ownership import is_supervisor
 from regions.choices import COUNTY_LEVELS
 from regions.models import Division
@@ -121,14 +121,15 @@ class CountyCodeWidget(widgets.Widget):
         return value.code if value else ""
 
 
-class DepartmentWidget(widgets.Widget):
-    """A department by its short name (商务局) or its full name."""
+class DepartmentWidget(TenantScopedWidget, widgets.Widget):
+    """A department of the importing city, by its short name (商务局) or its full name."""
 
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value)
         if not text:
             return None
-        found = list(Department.objects.filter(Q(short_name=text) | Q(name=text))[:2])
+        departments = self.scoped(Department.objects.filter(Q(short_name=text) | Q(name=text)))
+        found = list(departments[:2])
         if len(found) != 1:
             raise ValueError(_("There is no department named “%(value)s”.") % {"value": text})
         return found[0]

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from core.ownership import ensure_changeable, ensure_still_changeable, is_supervisor, refuse
 from core.validators import one_line_errors
-from regions.choices import COUNTY_LEVELS
+from regions.choices import COUNTY_LEVELS, DivisionLevel, TenantKind
+from regions.models import Division, Tenant
 
 from .models import Target
 
@@ -23,16 +24,39 @@ def refuse_unless_supervisor(by):
         refuse(_("Only supervisors may set annual targets."))
 
 
+def division_error(target, division):
+    """A city's targets are its counties' (county-level divisions under the city); a
+    province's are its cities' (cities are ranked like counties one level up). A target
+    for any other division would never be ranked."""
+    tenant = Tenant.objects.filter(code=target.tenant_id).first()
+    if tenant is not None and tenant.kind == TenantKind.PROVINCE:
+        city = division.level == DivisionLevel.PREFECTURE_CITY
+        if not city or division.parent is None or division.parent.code != tenant.code:
+            return _("Choose a city of the province.")
+        return None
+    if division.level not in COUNTY_LEVELS:
+        return _("Choose a county, district or county-level zone.")
+    area = Division.objects.filter(code=target.tenant_id).first() if target.tenant_id else None
+    if area is not None and not Division.objects.within(area).filter(pk=division.pk).exists():
+        return _("Choose a county, district or zone of your own city.")
+    return None
+
+
 def target_errors(target):
-    """What the model's own checks leave to us: the note on one line, and a county-level
-    division (a target for a province or a city would never be ranked)."""
+    """What the model's own checks leave to us: the note on one line, and a division the
+    city's (or province's) rankings count (``division_error``)."""
     errors = one_line_errors(target, "note")
     division = target.division if target.division_id else None
-    if division is not None and division.level not in COUNTY_LEVELS:
-        errors["division"] = _("Choose a county, district or county-level zone.")
+    if division is not None and (error := division_error(target, division)):
+        errors["division"] = error
     # The unique constraints, checked here to name the field (the model's check would
-    # give a message for the whole form); the database enforces them all the same.
-    same_year = Target.objects.filter(year=target.year).exclude(pk=target.pk)
+    # give a message for the whole form); the database enforces them all the same. They
+    # hold per city (tenant).
+    same_year = (
+        Target.objects.for_tenants([target.tenant_id])
+        .filter(year=target.year)
+        .exclude(pk=target.pk)
+    )
     if target.division_id and same_year.filter(division_id=target.division_id).exists():
         errors.setdefault("division", _("This county already has targets for this year."))
     if target.department_id and same_year.filter(department_id=target.department_id).exists():

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -16,8 +16,9 @@ from core.evidence_forms import MultipleEvidenceField
 from core.ledger_admin import LedgerAdmin
 from tracker.admin_scoping import DepartmentScopedAdmin
 
-from . import services
+from . import courting, services
 from .admin_blockers import ProjectProblemsAdmin
+from .admin_courting import CourtingCaseAdmin  # noqa: F401  (registers the page)
 from .admin_duplicates import DuplicateReviewAdmin
 from .admin_filters import HasOpenProblemsFilter, MilestoneOverdueFilter, OriginProvinceFilter
 from .choices import Stage
@@ -78,6 +79,7 @@ class ProjectAdmin(
     RecordHistoryAdmin,
 ):
     form = VersionedForm
+    city_column = True
     owner_field = "responsible_department"
     save_service = staticmethod(services.save_project)
     reported_fields = services.REPORTED_PROJECT_FIELDS
@@ -133,6 +135,13 @@ class ProjectAdmin(
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_last_report()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Another city of the province (or a shared region) courts the same investor: say
+        # so, never which city (projects.courting; Tenant.courting_hint turns it off).
+        if hint := courting.hint_for(obj):
+            messages.warning(request, hint)
 
     @admin.display(description=_("origin province"))
     def origin_province(self, project):

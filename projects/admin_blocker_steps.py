@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import acts_on
 from core.admin_steps import step_page
 from core.evidence_forms import MultipleEvidenceField
 from tracker.ladder import working_days_after_deadline
@@ -51,17 +52,23 @@ def files_field():
 
 class AssignForm(forms.Form):
     coordinating_department = forms.ModelChoiceField(
-        label=gettext_lazy("coordinating department"),
-        queryset=Department.objects.order_by("name"),
+        label=gettext_lazy("coordinating department"), queryset=Department.objects.none()
     )
     supporting_departments = forms.ModelMultipleChoiceField(
         label=gettext_lazy("supporting departments"),
-        queryset=Department.objects.order_by("name"),
+        queryset=Department.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     deadline = forms.DateField(label=gettext_lazy("deadline"), widget=AdminDateWidget)
     note = note_field(required=False)
+
+    def __init__(self, *args, blocker, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The problem's own city's departments: never another city's.
+        departments = Department.objects.for_tenants([blocker.tenant_id]).order_by("name")
+        self.fields["coordinating_department"].queryset = departments
+        self.fields["supporting_departments"].queryset = departments
 
 
 class NoteForm(forms.Form):
@@ -146,12 +153,18 @@ class BlockerStepsAdmin:
 
     def step_view(self, request, object_id, action):
         blocker = self.get_object(request, object_id)
-        if blocker is None or action not in blockers.STEPS:
+        # Only a problem of the user's own city is theirs to step on.
+        if blocker is None or action not in blockers.STEPS or not acts_on(request.user, blocker):
             raise Http404
         if not blockers.may_take(request.user, blocker, action):
             raise PermissionDenied
-        form = STEP_FORMS[action](
-            request.POST or None, request.FILES or None, initial=step_initial(action, blocker)
+        form_class = STEP_FORMS[action]
+        extra = {"blocker": blocker} if form_class is AssignForm else {}
+        form = form_class(
+            request.POST or None,
+            request.FILES or None,
+            initial=step_initial(action, blocker),
+            **extra,
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -209,13 +222,13 @@ def step_url(blocker, action):
 
 def blocker_panel(user, blocker):
     """The panel of a problem's page: where it stands, its steps, and the buttons."""
+    steps = blockers.allowed_actions(user, blocker) if acts_on(user, blocker) else []
     return {
         "blocker_state": state_badge(blocker),
         "blocker_time_left": time_left_text(blocker, timezone.localdate(), working_calendar()),
         "blocker_supporting": list(blocker.supporting_departments.all()),
         "blocker_steps": [
-            (BlockerAction(action).label, step_url(blocker, action))
-            for action in blockers.allowed_actions(user, blocker)
+            (BlockerAction(action).label, step_url(blocker, action)) for action in steps
         ],
         "blocker_history": blocker.steps.select_related("by").prefetch_related("evidence"),
     }

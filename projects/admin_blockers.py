@@ -228,7 +228,7 @@ class ProjectProblemsAdmin:
 
     def get_queryset(self, request):
         count = (
-            unsolved_problems_of_project()
+            unsolved_problems_of_project(request.user)
             .order_by()
             .values("project")
             .annotate(count=Count("pk"))
@@ -276,7 +276,12 @@ class ProjectProblemsAdmin:
 
 
 def project_problems(request, project):
-    problems = project.blockers.select_related("coordinating_department").order_by("raised_at")
+    # A province user reads a shared project, never its city's problems.
+    problems = (
+        project.blockers.visible_to(request.user)
+        .select_related("coordinating_department")
+        .order_by("raised_at")
+    )
     context = {
         "project_problems": [
             (

@@ -1,6 +1,7 @@
 """Possible duplicate projects in the admin (docs/duplicates.md): the review page, reached
 from the project list, where a supervisor decides "not a duplicate"; and the decisions,
-read-only. Officials get 403 on both: the decision is the supervising office's."""
+read-only. Officials get 403 on both: the decision is the supervising office's. Each
+supervisor reviews their own city's projects only."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.admin import OwnedAdmin, RecordOnlyAdminMixin
 from core.ownership import is_supervisor
+from core.tenancy import tenant_id_of
 
 from .duplicates import dismiss_duplicate, find_duplicates
 from .models import DuplicateDismissal, Project
@@ -75,7 +77,8 @@ class DuplicateReviewAdmin:
                 messages.error(request, refusal(form))
             elif self.dismiss(request, form):
                 return HttpResponseRedirect(self.duplicates_url())
-        review = find_duplicates()
+        tenant = tenant_id_of(request.user)  # None (an operator): the home city
+        review = find_duplicates(tenant=tenant)
         return TemplateResponse(
             request,
             "admin/projects/project/duplicates.html",
@@ -83,7 +86,7 @@ class DuplicateReviewAdmin:
                 **self.admin_site.each_context(request),
                 "title": _("Possible duplicates"),
                 "opts": self.opts,
-                "rows": self.review_rows(review.pairs[:SHOWN]),
+                "rows": self.review_rows(request, review.pairs[:SHOWN]),
                 "count": len(review.pairs),
                 "shown": min(len(review.pairs), SHOWN),
                 "too_large": review.too_large,
@@ -111,10 +114,11 @@ class DuplicateReviewAdmin:
         )
         return True
 
-    def review_rows(self, pairs):
+    def review_rows(self, request, pairs):
         """Each pair with both projects (one query for them all) and their admin links."""
         ids = {pk for pair in pairs for pk in (pair.first, pair.second)}
-        projects = Project.objects.select_related("host_division").in_bulk(ids)
+        visible = Project.objects.visible_to(request.user)
+        projects = visible.select_related("host_division").in_bulk(ids)
 
         def side(pk):
             project = projects[pk]

@@ -48,15 +48,22 @@ class BlockerUnsolvedFilter(YesNoFilter):
 
 
 class HasOpenProblemsFilter(YesNoFilter):
-    """Projects with at least one unsolved problem (an EXISTS, not a join)."""
+    """Projects with at least one unsolved problem the user reads (an EXISTS, not a join):
+    a province user learns nothing of its cities' problems from it."""
 
     title = _("has unsolved problems")
     parameter_name = "has_open_problems"
 
+    def queryset(self, request, queryset):
+        self.user = request.user  # a filter is made for each request
+        return super().queryset(request, queryset)
+
     def filter_yes(self, queryset, today):
-        return queryset.filter(Exists(unsolved_problems_of_project()))
+        return queryset.filter(Exists(unsolved_problems_of_project(self.user)))
 
 
-def unsolved_problems_of_project():
-    """The unsolved problems of the outer query's project (for EXISTS and counts)."""
-    return Blocker.objects.unsolved().filter(project=OuterRef("pk"))
+def unsolved_problems_of_project(user=None):
+    """The unsolved problems of the outer query's project (for EXISTS and counts); with
+    ``user``, only those they read."""
+    problems = Blocker.objects.visible_to(user) if user is not None else Blocker.objects.all()
+    return problems.unsolved().filter(project=OuterRef("pk"))

@@ -19,6 +19,7 @@ from notifications.sources import (
     DeadlineSource,
     OpenProblem,
     ProblemSource,
+    of_acting_tenant,
 )
 from tracker.models import Department
 
@@ -79,12 +80,13 @@ class BlockerDeadlines(DeadlineSource):
         )
 
     def open_items(self, due_by):
-        for blocker in self.read(Blocker.objects.chased().filter(deadline__lte=due_by)):
+        chased = of_acting_tenant(Blocker.objects.chased())
+        for blocker in self.read(chased.filter(deadline__lte=due_by)):
             yield self.item(blocker)
 
     def completed_items(self, start, end):
         # Solved after a coordinator and a deadline were named: what the department owed.
-        solved = Blocker.objects.filter(
+        solved = of_acting_tenant(Blocker.objects).filter(
             state=BlockerState.SOLVED,
             solved_on__gte=start,
             solved_on__lte=end,
@@ -107,7 +109,7 @@ class OpenBlockers(ProblemSource):
     def open_problems(self):
         supporting = Prefetch("supporting_departments", Department.objects.only("pk"))
         blockers = (
-            Blocker.objects.unsolved()
+            of_acting_tenant(Blocker.objects.unsolved())
             .select_related("project", "task", "coordinating_department")
             .prefetch_related(supporting)
             .order_by("raised_at", "pk")

@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.evidence import evidence_atomic, store_evidence
-from core.ownership import department_id_of, is_supervisor, owns
+from core.ownership import department_id_of, in_own_tenant, is_supervisor, owns
 from core.steps import NOTE_MAX_LENGTH, Step, step_text
+from core.tenancy import reach_of
 from notifications.events import publish
 from tracker.choices import TaskState
 
@@ -50,8 +51,16 @@ STEPS = {
 }
 
 
+def of_own_city(user, blocker):
+    """Is the problem of ``user``'s own city? (No query: the tenant is a column.)"""
+    reach = reach_of(user)
+    return reach.everything or in_own_tenant(blocker, reach)
+
+
 def is_involved(user, blocker):
-    """Is ``user`` of a department the problem involves (or a supervisor)?"""
+    """Is ``user`` of a department the problem involves (or a supervisor of its city)?"""
+    if not of_own_city(user, blocker):
+        return False
     if is_supervisor(user):
         return True
     department_id = department_id_of(user)
@@ -69,7 +78,7 @@ def may_take(user, blocker, action):
     if blocker.state not in step.sources:
         return False
     if step.taken_by == SUPERVISOR:
-        return is_supervisor(user)
+        return is_supervisor(user) and of_own_city(user, blocker)
     return is_involved(user, blocker)
 
 
@@ -107,8 +116,14 @@ def step_note(action, note):
     return clean_text(note, field="note", required=STEPS[action].needs_note)
 
 
-def locked(blocker):
-    return Blocker.objects.select_for_update().get(pk=blocker.pk)
+def locked(blocker, by=None):
+    """The problem, locked, as ``by`` reads it: another city's problem is not there for
+    them (``by=None``: the system)."""
+    rows = Blocker.objects.select_for_update().filter(pk=blocker.pk)
+    stored = (rows if by is None else rows.visible_to(by)).order_by("pk").first()
+    if stored is None:
+        raise PermissionDenied(_("This problem belongs to another city."))
+    return stored
 
 
 def record_step(blocker, action, *, by, note="", to_state=None, files=()):
@@ -161,6 +176,8 @@ def raise_blocker(*, by, title, description, kind, project=None, task=None, file
             _("Only the department responsible for it may raise a problem on it.")
         )
     blocker = Blocker(
+        # The city of what it blocks, whoever raises it (a superuser has no city).
+        tenant_id=blocked.tenant_id,
         project=project,
         task=task,
         title=(title or "").strip(),
@@ -201,6 +218,15 @@ def check_assignment(blocker, coordinating_department, supporting, deadline, tod
         errors["supporting_departments"] = _(
             "The coordinating department cannot also be a supporting department."
         )
+    # Only the problem's own city's departments coordinate it (a many-to-many link is not
+    # checked by the model's full_clean).
+    other_city = _("This record belongs to another city.")
+    if coordinating_department is not None and coordinating_department.tenant_id != (
+        blocker.tenant_id
+    ):
+        errors["coordinating_department"] = other_city
+    if any(department.tenant_id != blocker.tenant_id for department in supporting):
+        errors.setdefault("supporting_departments", other_city)
     if errors:
         raise ValidationError(errors)
 
@@ -218,7 +244,7 @@ def assign_blocker(
 ):
     """交办协调: the office names the coordinating department (told at once, by email,
     exactly once), the supporting departments and the deadline. Again: re-assigns."""
-    blocker = locked(blocker)
+    blocker = locked(blocker, by)
     check_step(blocker, BlockerAction.ASSIGN, by)
     supporting = list(supporting_departments)
     today = today or timezone.localdate()
@@ -238,7 +264,7 @@ def assign_blocker(
 @evidence_atomic()
 def add_note(blocker, *, by, note, files=()):
     """进展: a department the problem involves (or the office) records what was done."""
-    blocker = locked(blocker)
+    blocker = locked(blocker, by)
     check_step(blocker, BlockerAction.NOTE, by)
     note = step_note(BlockerAction.NOTE, note)
     return record_step(blocker, BlockerAction.NOTE, by=by, note=note, files=files)
@@ -248,7 +274,7 @@ def add_note(blocker, *, by, note, files=()):
 def escalate_blocker(blocker, *, by, note):
     """提请市领导协调: the office takes a problem no department can solve to the city
     leadership's meeting; the deadline and coordinator stay as they were."""
-    blocker = locked(blocker)
+    blocker = locked(blocker, by)
     check_step(blocker, BlockerAction.ESCALATE, by)
     note = step_note(BlockerAction.ESCALATE, note)
     record_step(
@@ -264,7 +290,7 @@ def escalate_blocker(blocker, *, by, note):
 @evidence_atomic()
 def solve_blocker(blocker, *, by, resolution, files=(), today=None):
     """办结: the office records how the problem was solved, with evidence files."""
-    blocker = locked(blocker)
+    blocker = locked(blocker, by)
     check_step(blocker, BlockerAction.SOLVE, by)
     resolution = clean_text(
         resolution, field="resolution", required=STEPS[BlockerAction.SOLVE].needs_note
@@ -287,7 +313,7 @@ def solve_blocker(blocker, *, by, resolution, files=(), today=None):
 @transaction.atomic
 def withdraw_blocker(blocker, *, by, note):
     """撤销: the office withdraws a problem raised by mistake or overtaken by events."""
-    blocker = locked(blocker)
+    blocker = locked(blocker, by)
     check_step(blocker, BlockerAction.WITHDRAW, by)
     note = step_note(BlockerAction.WITHDRAW, note)
     record_step(blocker, BlockerAction.WITHDRAW, by=by, note=note, to_state=BlockerState.WITHDRAWN)

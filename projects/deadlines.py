@@ -7,7 +7,7 @@ under construction owes production by its planned production date.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from notifications.sources import ChangePaths, DeadlineItem, DeadlineSource
+from notifications.sources import ChangePaths, DeadlineItem, DeadlineSource, of_acting_tenant
 
 from .choices import Stage
 from .models import Project
@@ -49,14 +49,16 @@ class MilestoneDeadlines(DeadlineSource):
 
     def open_items(self, due_by):
         for prefix, label, stage, planned, _actual in MILESTONES:
-            projects = Project.objects.filter(stage=stage, **{f"{planned}__lte": due_by})
+            projects = of_acting_tenant(Project.objects).filter(
+                stage=stage, **{f"{planned}__lte": due_by}
+            )
             fields = ["pk", "code", "name", "responsible_department_id", planned]
             for project in projects.only(*fields).iterator():
                 yield self.item(project, prefix, label, planned)
 
     def completed_items(self, start, end):
         for prefix, label, _stage, planned, actual in MILESTONES:
-            projects = Project.objects.filter(
+            projects = of_acting_tenant(Project.objects).filter(
                 **{f"{actual}__gte": start, f"{actual}__lte": end, f"{planned}__isnull": False}
             )
             for project in projects.iterator():

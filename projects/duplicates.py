@@ -7,6 +7,9 @@ sit in another county or another ledger year; in the same county and year only a
 name (once normalised) counts, a double entry. A pair a supervisor dismissed is not shown
 again.
 
+Each city reviews its own projects (its tenant's): the same investor courted by two cities
+is not a duplicate but a courting case for their province (``projects.courting``).
+
 Cost is bounded: projects are grouped by normalised investor in one read of the table, and
 names are compared only within a group (at most ``GROUP_LIMIT`` projects; a larger group is
 reported, not compared), never across the whole table. The name similarity is pg_trgm's
@@ -28,6 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from core.ownership import is_supervisor
 from core.validators import one_line_errors
+from regions.tenancy import default_tenant_id
 
 from .models import DuplicateDismissal, Project
 
@@ -134,10 +138,15 @@ def end_of(day):
     return timezone.make_aware(after)
 
 
-def investor_groups(as_of=None):
-    """Projects with an investor, grouped by ``investor_key`` (one query), in id order;
-    with ``as_of`` (a date), only those recorded by the end of that day."""
-    projects = Project.objects.exclude(investor="").order_by("pk")
+def tenant_of(tenant):
+    """The tenant reviewed (a Tenant or its code): by default the acting one, else the home city."""
+    return default_tenant_id() if tenant is None else getattr(tenant, "code", tenant)
+
+
+def investor_groups(as_of=None, tenant=None):
+    """The tenant's projects with an investor, grouped by ``investor_key`` (one query), in
+    id order; with ``as_of`` (a date), only those recorded by the end of that day."""
+    projects = Project.objects.for_tenants([tenant_of(tenant)]).exclude(investor="").order_by("pk")
     if as_of is not None:
         projects = projects.filter(Q(created_at__isnull=True) | Q(created_at__lt=end_of(as_of)))
     groups = defaultdict(list)
@@ -149,9 +158,9 @@ def investor_groups(as_of=None):
     return [group for group in groups.values() if len(group) > 1]
 
 
-def dismissed_pairs(as_of=None):
-    """The pairs decided "not a duplicate" (by the end of ``as_of``, when given)."""
-    decisions = DuplicateDismissal.objects.all()
+def dismissed_pairs(as_of=None, tenant=None):
+    """The tenant's pairs decided "not a duplicate" (by the end of ``as_of``, when given)."""
+    decisions = DuplicateDismissal.objects.for_tenants([tenant_of(tenant)])
     if as_of is not None:
         decisions = decisions.filter(decided_at__lt=end_of(as_of))
     return set(decisions.values_list("first_id", "second_id"))
@@ -184,19 +193,21 @@ def pairs_to_judge(group, *, dismissed, among):
                 yield first.id, second.id, reason, names[first.id], names[second.id]
 
 
-def find_duplicates(*, among=None, as_of=None):
-    """The possible duplicates nobody has dismissed, as a Review (three queries at most).
+def find_duplicates(*, among=None, as_of=None, tenant=None):
+    """The possible duplicates of ``tenant`` (default: the acting one) nobody has
+    dismissed, as a Review (three queries at most).
 
     ``among`` (ids): only the pairs that hold one of them. ``as_of`` (a date): the review as
     it stood at the end of that day (projects recorded and decisions taken by then; names
     and investors as they are now), so that a past period's count can be told again.
     """
-    groups = investor_groups(as_of)
+    tenant = tenant_of(tenant)
+    groups = investor_groups(as_of, tenant)
     if among is not None:
         among = set(among)
         groups = [group for group in groups if any(c.id in among for c in group)]
     too_large = [(group[0].investor, len(group)) for group in groups if len(group) > GROUP_LIMIT]
-    dismissed = dismissed_pairs(as_of) if groups else set()
+    dismissed = dismissed_pairs(as_of, tenant) if groups else set()
     judged = [
         pair
         for group in groups
@@ -221,13 +232,13 @@ def find_duplicates(*, among=None, as_of=None):
     return Review(pairs=pairs, too_large=too_large)
 
 
-def under_review(project_ids, *, as_of=None):
-    """The ids among ``project_ids`` that are in a possible-duplicate pair nobody has
-    dismissed yet (by the end of ``as_of``, when given)."""
+def under_review(project_ids, *, as_of=None, tenant=None):
+    """The ids among ``project_ids`` (of ``tenant``) that are in a possible-duplicate pair
+    nobody has dismissed yet (by the end of ``as_of``, when given)."""
     ids = set(project_ids)
     if not ids:
         return set()
-    pairs = find_duplicates(among=ids, as_of=as_of).pairs
+    pairs = find_duplicates(among=ids, as_of=as_of, tenant=tenant).pairs
     return {pk for pair in pairs for pk in (pair.first, pair.second)} & ids
 
 
@@ -239,15 +250,16 @@ def pk_of(project):
 def dismiss_duplicate(first, second, *, by, note=""):
     """Decide that two projects (or their ids) are not one: the pair is not shown again.
 
-    Supervisors only. Idempotent: deciding a pair again returns the first decision as it
-    was taken (who, when, note).
+    Supervisors only, of the two projects' city. Idempotent: deciding a pair again returns
+    the first decision as it was taken (who, when, note).
     """
     if not is_supervisor(by):
         raise PermissionDenied(_("Only the supervising office decides on possible duplicates."))
     low, high = sorted((pk_of(first), pk_of(second)))
     if low == high:
         raise ValidationError({"second": _("A project cannot be a duplicate of itself.")})
-    if Project.objects.filter(pk__in=(low, high)).count() != 2:
+    # Another city's project is "no longer there" for this supervisor: nothing is told of it.
+    if Project.objects.changeable_by(by).filter(pk__in=(low, high)).count() != 2:
         raise ValidationError({"second": _("One of the two projects no longer exists.")})
     existing = DuplicateDismissal.objects.filter(first_id=low, second_id=high).first()
     if existing is not None:

@@ -11,7 +11,13 @@ those live. To filter the API by it, add it to ``FILTER_FIELDS`` too.
 Not ledger fields, on purpose: ``id``, ``version`` (counts the saves, for refusing a change
 built on an old copy) and ``is_demo`` (seed bookkeeping) are the system's, not what an
 official keeps; the API adds ``id`` in front, the sheet (keyed by ``code``) shows none.
+
+The investor's unified social credit code (统一社会信用代码, GB 32100-2015) is checked
+beyond its form (the model's pattern) by its check digit: ``credit_code_errors``, which
+``Project.clean()`` calls, so that the admin, the sheet and the API refuse a mistyped code.
 """
+
+from django.utils.translation import gettext_lazy as _
 
 LEDGER_FIELDS = (
     "code",
@@ -34,6 +40,8 @@ LEDGER_FIELDS = (
     "produced_on",
     "is_key",
     "description",
+    # Last, so that sheets made before it was kept still line up column by column.
+    "investor_credit_code",
 )
 
 # What the API (the list and the statistics alike) filters by exact value, in the order
@@ -52,3 +60,33 @@ FILTER_FIELDS = (
     "year",
     "is_key",
 )
+
+
+# GB 32100-2015: the 31 characters of a code, by value, and the weights of its first 17.
+CREDIT_CODE_CHARACTERS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+CREDIT_CODE_MESSAGE = _(
+    "This unified social credit code's last character does not match the others: check it "
+    "against the business licence."
+)
+
+
+def credit_code_check(code):
+    """The 18th character a code's first 17 call for (31 less their weighted sum mod 31)."""
+    total = sum(
+        CREDIT_CODE_CHARACTERS.index(character) * weight
+        for character, weight in zip(code[:17], CREDIT_CODE_WEIGHTS, strict=True)
+    )
+    return CREDIT_CODE_CHARACTERS[(31 - total % 31) % 31]
+
+
+def credit_code_errors(instance, *field_names):
+    """The named credit code attributes of ``instance`` whose check digit is wrong (a code
+    of the wrong form is left to the field's own pattern)."""
+    errors = {}
+    for name in field_names:
+        code = getattr(instance, name) or ""
+        well_formed = len(code) == 18 and all(c in CREDIT_CODE_CHARACTERS for c in code)
+        if well_formed and credit_code_check(code) != code[17]:
+            errors[name] = CREDIT_CODE_MESSAGE
+    return errors

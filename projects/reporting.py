@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.sources import OWED_REPORT, ChangePaths, OwedItem
 from tracker.choices import ReportingCycle
-from tracker.reporting import missed_cut_offs
+from tracker.reporting import missed_cut_offs, of_acting_city
 
 from .choices import Stage
 from .models import Project, ProjectUpdate
@@ -24,8 +24,10 @@ REPORTING_STAGES = (Stage.LEAD, Stage.NEGOTIATING, Stage.SIGNED, Stage.UNDER_CON
 
 
 def reporting_projects():
+    """The acting city's key projects that report (tracker.reporting.of_acting_city)."""
     return (
-        Project.objects.filter(is_key=True, stage__in=REPORTING_STAGES)
+        of_acting_city(Project.objects.all())
+        .filter(is_key=True, stage__in=REPORTING_STAGES)
         .exclude(reporting_cycle=ReportingCycle.NONE)
         .only("pk", "code", "name", "responsible_department_id", "created_at", "reporting_cycle")
     )

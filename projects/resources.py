@@ -127,7 +127,7 @@ class ProjectResource(LedgerResource):
     def after_export(self, queryset, dataset, **kwargs):
         # A second sheet, after the ledger (which alone is read back on import): the
         # unsolved problems of the projects exported. core.excel.LedgerXLSX writes it.
-        dataset.more_sheets = [open_blockers_sheet(queryset)]
+        dataset.more_sheets = [open_blockers_sheet(queryset, user=self.user)]
         super().after_export(queryset, dataset, **kwargs)
 
 
@@ -157,11 +157,14 @@ def blocker_header(name):
     return str(Blocker._meta.get_field(name).verbose_name)
 
 
-def open_blockers_sheet(projects, today=None):
-    """(title, headers, rows) of the unsolved problems of ``projects``, oldest first."""
+def open_blockers_sheet(projects, today=None, user=None):
+    """(title, headers, rows) of the unsolved problems of ``projects``, oldest first; with
+    ``user``, only the problems they read (a province user exporting its cities' shared
+    projects reads none of their problems)."""
     today = today or timezone.localdate()
+    problems = Blocker.objects.visible_to(user) if user is not None else Blocker.objects.all()
     blockers = (
-        Blocker.objects.unsolved()
+        problems.unsolved()
         .filter(project__in=projects.order_by().values("pk"))
         .select_related("project", "raising_department", "coordinating_department")
         .order_by("raised_at", "pk")

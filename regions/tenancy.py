@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router
 from django.utils.translation import gettext_lazy as _
 
 from core.ownership import follow
@@ -57,8 +57,24 @@ class TenantOwned(models.Model):
         super().validate_unique(self._with_tenant(exclude))
 
     def validate_constraints(self, exclude=None):
-        super().validate_constraints(self._with_tenant(exclude))
-        if errors := self.tenant_link_errors(exclude or ()):
+        # Django's loop, but a unique constraint of the tenant and one field reports
+        # under that field (as the field's unique=True did), not as a non-field error.
+        exclude = self._with_tenant(exclude)
+        errors = {}
+        using = router.db_for_write(type(self), instance=self)
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    fields = [f for f in getattr(constraint, "fields", ()) if f != "tenant"]
+                    if isinstance(constraint, models.UniqueConstraint) and len(fields) == 1:
+                        errors.setdefault(fields[0], []).append(error)
+                    else:
+                        errors = error.update_error_dict(errors)
+        for field, message in self.tenant_link_errors(exclude or ()).items():
+            errors.setdefault(field, []).append(message)
+        if errors:
             raise ValidationError(errors)
 
     def tenant_link_errors(self, exclude=()):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import OwnedAdmin, RecordHistoryAdmin, VersionedForm
+from core.admin import OwnedAdmin, RecordHistoryAdmin, VersionedForm, several_tenants
 from core.admin_lists import LargeListAdmin
 from core.admin_reports import ReadOnlyReportAdmin, RecordReportAdmin, ReportHistoryInline
 from core.display import light, progress_bar
@@ -17,7 +17,10 @@ from core.evidence_forms import MultipleEvidenceField
 from core.ledger_admin import LedgerAdmin
 from core.ownership import is_supervisor
 
-from . import services
+from . import (
+    admin_accounts,  # noqa: F401  (the libraries' admins under the tenant rule)
+    services,
+)
 from .admin_filters import TaskDueSoonFilter, TaskOverdueFilter
 from .admin_loop import KeyTaskLoopAdmin, SupervisionStateFilter
 from .admin_scoping import DepartmentScopedAdmin
@@ -40,6 +43,8 @@ class DepartmentForm(forms.ModelForm):
 class DepartmentAdmin(RecordHistoryAdmin):
     # Reference data: only supervisors change a department (its single sign-on code too).
     form = DepartmentForm
+    city_column = True
+    tenant_choice = True  # superusers set up a new city's departments
     list_display = ["name", "short_name", "division", "has_liaison_section", "email", "sso_code"]
     list_filter = ["has_liaison_section", "is_demo"]
     search_fields = ["name", "short_name", "sso_code"]
@@ -73,8 +78,15 @@ class OfficialCreationForm(forms.ModelForm):
         return password
 
 
+# What only the deployment's operators (superusers) set, with more than one tenant: what
+# an official reads beyond their city (a province user, a regional user). A new
+# official's city is the add form's ``tenant_choice`` (core.admin), for superusers only.
+OPERATOR_FIELDS = ["reach", "region"]
+
+
 @admin.register(Official)
 class OfficialAdmin(OwnedAdmin):
+    tenant_choice = True  # superusers make the first login of a new city's office
     list_display = ["user", "department", "role", "phone", "is_supervisor", "receives_digest"]
     list_filter = ["is_supervisor", "role", "receives_digest", "department"]
     search_fields = ["user__username", "user__first_name", "department__name"]
@@ -87,12 +99,18 @@ class OfficialAdmin(OwnedAdmin):
         if obj is None:
             kwargs["form"] = OfficialCreationForm
             kwargs["fields"] = None
+            if self.offers_operator_fields(request):
+                kwargs["fields"] = [*OfficialCreationForm.Meta.fields, *OPERATOR_FIELDS]
         return super().get_form(request, obj, change, **kwargs)
 
+    def offers_operator_fields(self, request):
+        return request.user.is_superuser and several_tenants(request)
+
     def get_fields(self, request, obj=None):
+        operator = OPERATOR_FIELDS if self.offers_operator_fields(request) else []
         if obj is None:
-            return ["username", "full_name", "email", "password", *self.fields[1:]]
-        return self.fields
+            return ["username", "full_name", "email", "password", *self.fields[1:], *operator]
+        return [*self.fields, *operator]
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj else []
@@ -163,6 +181,7 @@ class KeyTaskAdmin(
     RecordHistoryAdmin,
 ):
     form = KeyTaskForm
+    city_column = True
     change_form_template = "admin/tracker/keytask/change_form.html"
     owner_field = "lead_department"
     save_service = staticmethod(services.save_key_task)

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import OwnedAdmin
+from core.admin import OwnedAdmin, acts_on
 from core.admin_steps import step_page
 from core.evidence_forms import MultipleEvidenceField
 from workdays.calendar import calendar as working_calendar
@@ -119,7 +119,9 @@ class KeyTaskLoopAdmin:
 
     def loop_step_view(self, request, object_id, action):
         task = self.get_object(request, object_id)
-        if task is None or action not in loop.STEPS:
+        # A task the user reads but of another city (a province user's) is not theirs to
+        # step on: as if it were not there.
+        if task is None or action not in loop.STEPS or not acts_on(request.user, task):
             raise Http404
         if not loop.may_take(request.user, task, action):
             raise PermissionDenied
@@ -219,17 +221,18 @@ def step_url(task, action):
 def loop_panel(user, task, context):
     """The loop panel of a task's page: its state, rung, next report, steps and files."""
     last = task.updates.aggregate(latest=Max("created_at"))["latest"]
+    steps = loop.allowed_actions(user, task) if acts_on(user, task) else []
+    # A province user reads its cities' tasks and their reports, not their loop's records.
+    transitions = task.transitions.visible_to(user).select_related("by")
+    evidence = task.evidence.visible_to(user).select_related("report", "transition")
     return {
         "loop_state": state_badge(task),
         "loop_rung": rung_text(task, context),
         "loop_time_left": working_days_text(task, context),
         "loop_next_report": next_report_due(task, context.now, context.calendar, last),
-        "loop_steps": [
-            (LoopAction(action).label, step_url(task, action))
-            for action in loop.allowed_actions(user, task)
-        ],
-        "loop_history": task.transitions.select_related("by").prefetch_related("evidence")[:20],
-        "loop_evidence": task.evidence.select_related("report", "transition")[:50],
+        "loop_steps": [(LoopAction(action).label, step_url(task, action)) for action in steps],
+        "loop_history": transitions.prefetch_related("evidence")[:20],
+        "loop_evidence": evidence[:50],
     }
 
 

@@ -6,7 +6,7 @@ The one place tracker imports notifications: to implement its source contract.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from notifications.sources import ChangePaths, DeadlineItem, DeadlineSource
+from notifications.sources import ChangePaths, DeadlineItem, DeadlineSource, of_acting_tenant
 
 from .choices import CHASED_TASK_STATES, TaskStatus
 from .models import KeyTask
@@ -37,12 +37,14 @@ class KeyTaskDeadlines(DeadlineSource):
 
     def open_items(self, due_by):
         # A task awaiting close-out waits on the supervisors, not on its department.
-        tasks = KeyTask.objects.filter(state__in=CHASED_TASK_STATES, deadline__lte=due_by)
+        tasks = of_acting_tenant(KeyTask.objects).filter(
+            state__in=CHASED_TASK_STATES, deadline__lte=due_by
+        )
         for task in tasks.only("pk", "code", "title", "lead_department_id", "deadline").iterator():
             yield self.item(task)
 
     def completed_items(self, start, end):
-        tasks = KeyTask.objects.filter(
+        tasks = of_acting_tenant(KeyTask.objects).filter(
             status=TaskStatus.DONE, completed_on__gte=start, completed_on__lte=end
         )
         for task in tasks.iterator():

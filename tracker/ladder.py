@@ -1,19 +1,47 @@
 """The escalation ladder (督办升级): which rung an open item has reached, counted in working
 days from its deadline on China's calendar. The rungs are ``EscalationRung`` rows that
 supervisors edit; notifications sends each rung once per item to the rung's audience.
+
+Each city has its own ladder (``EscalationRung`` is a city's record): an item climbs the
+rungs of its own city.
 """
 
 from django.utils import timezone
 
+from regions.tenancy import default_tenant_id
 from workdays.calendar import calendar as working_calendar
 
 from .choices import CHASED_TASK_STATES
 from .models import EscalationRung
 
+# The ladder a city starts with (the same as the migration gave the home city): a new city
+# is chased from its first day, and its office edits the rungs like any record.
+DEFAULT_LADDER = [
+    ("提前提醒经办人", -3, "handlers"),
+    ("到期提醒科长", 0, "section_chiefs"),
+    ("逾期报告局长（主任）", 3, "heads"),
+    ("逾期报告领导小组办公室和分管市领导", 7, "leadership"),
+]
 
-def active_rungs():
-    """The ladder, lowest rung first."""
-    return list(EscalationRung.objects.filter(is_active=True).order_by("working_days"))
+
+def active_rungs(tenant_id=None):
+    """A city's ladder, lowest rung first: ``tenant_id``'s, else the city acted for (a
+    city's run, the signed-in user's), else the home city's (``TRACKER_CITY_CODE``).
+    A city without any rung yet gets the default ladder, made the first time it is asked
+    for (as the ranking settings are)."""
+    tenant_id = tenant_id or default_tenant_id()
+    rungs = EscalationRung.objects.for_tenants([tenant_id])
+    active = list(rungs.filter(is_active=True).order_by("working_days"))
+    if active or rungs.exists():  # a ladder turned off rung by rung stays off
+        return active
+    EscalationRung.objects.bulk_create(
+        [
+            EscalationRung(tenant_id=tenant_id, name=name, working_days=days, audience=who)
+            for name, days, who in DEFAULT_LADDER
+        ],
+        ignore_conflicts=True,  # two workers asking at once make it once
+    )
+    return list(rungs.filter(is_active=True).order_by("working_days"))
 
 
 def working_days_after_deadline(due_on, today, calendar):
@@ -45,12 +73,22 @@ class LoopContext:
 
     def __init__(self):
         self.calendar = working_calendar()
-        self.rungs = active_rungs()
+        self.tenant_id = default_tenant_id()  # the city acted for (a user's own)
+        self.rungs = active_rungs(self.tenant_id)
+        self.ladders = {self.tenant_id: self.rungs}
         self.now = timezone.now()
         self.today = timezone.localdate()
+
+    def rungs_of(self, tenant_id):
+        """The ladder of ``tenant_id`` (read once): a superuser's page may show tasks of
+        several cities, each on its own city's rungs."""
+        if tenant_id not in self.ladders:
+            self.ladders[tenant_id] = active_rungs(tenant_id)
+        return self.ladders[tenant_id]
 
     def rung(self, task):
         """The rung an open task has reached (None: none yet, or not open)."""
         if task.state not in CHASED_TASK_STATES:
             return None
-        return rung_reached(task.deadline, self.today, self.rungs, self.calendar)
+        rungs = self.rungs_of(task.tenant_id or self.tenant_id)
+        return rung_reached(task.deadline, self.today, rungs, self.calendar)

@@ -55,7 +55,8 @@ def may_take(user, task, action):
     if task.state not in step.sources:
         return False
     if step.taken_by == SUPERVISOR:
-        return is_supervisor(user)
+        # The office of the task's own city (owns: a supervisor owns their city's tasks).
+        return is_supervisor(user) and owns(user, task)
     return owns(user, task)
 
 
@@ -103,13 +104,19 @@ def step_event(task, transition):
     }
 
 
-def locked(task):
-    return KeyTask.objects.select_for_update().get(pk=task.pk)
+def locked(task, by=None):
+    """The task, locked, as ``by`` reads it: another city's task is not there for them
+    (``by=None``: the system)."""
+    rows = KeyTask.objects.select_for_update().filter(pk=task.pk)
+    stored = (rows if by is None else rows.visible_to(by)).order_by("pk").first()
+    if stored is None:
+        raise PermissionDenied(_("This key task belongs to another city."))
+    return stored
 
 
 def take_step(task, action, *, by, note=""):
     """Lock the task, check the table, record the step; returns (task, transition)."""
-    task = locked(task)
+    task = locked(task, by)
     check_step(task, action, by)
     note = clean_note(note, required=STEPS[action].needs_note)
     transition = record_step(task, action=action, to_state=STEPS[action].target, by=by, note=note)
@@ -170,7 +177,7 @@ def close_task(task, *, by, note="", today=None):
     the report records the step (``follow_report``)."""
     from .services import record_task_update
 
-    task = locked(task)
+    task = locked(task, by)
     check_step(task, LoopAction.CLOSE, by)
     record_task_update(
         task=task,
@@ -181,7 +188,7 @@ def close_task(task, *, by, note="", today=None):
         author=by,
         today=today,
     )
-    return KeyTask.objects.get(pk=task.pk)
+    return locked(task, by)
 
 
 @transaction.atomic
@@ -196,7 +203,7 @@ def cancel_task(task, *, by, note, today=None):
     """A supervisor cancels an open task, saying why, through a report as for close-out."""
     from .services import record_task_update
 
-    task = locked(task)
+    task = locked(task, by)
     check_step(task, LoopAction.CANCEL, by)
     note = clean_note(note, required=True)
     record_task_update(
@@ -208,7 +215,7 @@ def cancel_task(task, *, by, note, today=None):
         author=by,
         today=today,
     )
-    return KeyTask.objects.get(pk=task.pk)
+    return locked(task, by)
 
 
 def state_after_report(task, status, by):

@@ -6,6 +6,10 @@ the previous cut-off and by this one satisfies it. A task assigned during a cycl
 first report at the end of the next one, so nobody is late for a task handed out the day
 before a cut-off. A task awaiting receipt owes its receipt ``TRACKER_RECEIPT_WORKING_DAYS``
 working days after it was assigned. Implements ``notifications.sources.ReportingSource``.
+
+What is owed is the acting tenant's (``of_acting_city``): a beat task runs once per city
+under ``acting_for``, and a request acts for its user's city, so one city's reminders,
+missing-reports list and phone page never list another city's tasks.
 """
 
 from django.conf import settings
@@ -14,11 +18,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.tenancy import acting_tenant_id
 from notifications.sources import OWED_RECEIPT, OWED_REPORT, ChangePaths, OwedItem
 from workdays.cycles import current_cycle, last_cycle
 
 from .choices import CHASED_TASK_STATES, ReportingCycle, TaskState
 from .models import KeyTask, TaskUpdate
+
+
+def of_acting_city(queryset):
+    """The rows of the acting tenant (every one when none acts: a superuser, or a
+    deployment's own code before it runs per city)."""
+    tenant = acting_tenant_id()
+    return queryset if tenant is None else queryset.for_tenants([tenant])
 
 
 def cycle_name(reporting_cycle, default):
@@ -118,7 +130,9 @@ class KeyTaskReporting:
         yield from self.missing_cycle_reports(moment, calendar)
 
     def missing_receipts(self, moment, calendar):
-        waiting = KeyTask.objects.filter(state=TaskState.ASSIGNED, assigned_at__isnull=False)
+        waiting = of_acting_city(KeyTask.objects.all()).filter(
+            state=TaskState.ASSIGNED, assigned_at__isnull=False
+        )
         for task in waiting.only("pk", "code", "title", "lead_department_id", "assigned_at"):
             due = receipt_due(task, calendar)
             if due <= moment:
@@ -126,7 +140,8 @@ class KeyTaskReporting:
 
     def missing_cycle_reports(self, moment, calendar):
         tasks = list(
-            KeyTask.objects.filter(state__in=CHASED_TASK_STATES)
+            of_acting_city(KeyTask.objects.all())
+            .filter(state__in=CHASED_TASK_STATES)
             .exclude(reporting_cycle=ReportingCycle.NONE)
             .only("pk", "code", "title", "lead_department_id", "assigned_at", "reporting_cycle")
         )

@@ -12,6 +12,7 @@ from core.excel import (
     LedgerResource,
     NamedForeignKeyWidget,
     NamedManyToManyWidget,
+    TenantScopedWidget,
     TextWidget,
 )
 
@@ -20,8 +21,9 @@ from .models import Department, KeyTask, WorkPoint
 from .services import save_key_task
 
 
-class WorkPointWidget(widgets.Widget):
-    """A work point as "2023-05 title"; only the year and number before the title count."""
+class WorkPointWidget(TenantScopedWidget, widgets.Widget):
+    """A work point as "2023-05 title"; only the year and number before the title count,
+    among the importing city's work points."""
 
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
@@ -29,9 +31,9 @@ class WorkPointWidget(widgets.Widget):
         match = re.match(r"\s*(\d{4})\s*-\s*(\d{1,3})", str(value))
         work_point = (
             match
-            and WorkPoint.objects.filter(
-                year=int(match.group(1)), number=int(match.group(2))
-            ).first()
+            and self.scoped(WorkPoint.objects.all())
+            .filter(year=int(match.group(1)), number=int(match.group(2)))
+            .first()
         )
         if not work_point:
             raise ValueError(

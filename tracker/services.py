@@ -19,12 +19,18 @@ from .choices import LoopAction, TaskState, TaskStatus
 from .models import ApiToken, KeyTask, TaskUpdate
 
 
-def validate_supporters(lead_department_id, supporting_departments):
-    """The lead department cannot also support its own task (admin form and service alike)."""
+def validate_supporters(lead_department_id, supporting_departments, tenant_id=None):
+    """The lead department cannot also support its own task (admin form and service
+    alike); with ``tenant_id``, supporters are of the task's city only (a many-to-many link
+    is not checked by the model's full_clean)."""
     if any(department.pk == lead_department_id for department in supporting_departments or ()):
         raise ValidationError(
             {"supporting_departments": _("The lead department cannot also support the task.")}
         )
+    if tenant_id is not None and any(
+        department.tenant_id != tenant_id for department in supporting_departments or ()
+    ):
+        raise ValidationError({"supporting_departments": _("This record belongs to another city.")})
 
 
 # What a task's reports decide: a plain edit may not change these once reports exist.
@@ -52,7 +58,9 @@ def save_key_task(task, *, supporting_departments=None, by=None):
 
     def after_save():
         if supporting_departments is not None:
-            validate_supporters(task.lead_department_id, supporting_departments)
+            validate_supporters(
+                task.lead_department_id, supporting_departments, tenant_id=task.tenant_id
+            )
             task.supporting_departments.set(supporting_departments)
         if is_new:
             loop.record_step(

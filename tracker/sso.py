@@ -31,6 +31,8 @@ def identity_from(claims):
         department_claim=settings.TRACKER_OIDC_DEPARTMENT_CLAIM,
         groups_claim=settings.TRACKER_OIDC_GROUPS_CLAIM,
         group=settings.TRACKER_OIDC_SUPERVISOR_GROUP,
+        # Empty (the default): one city, everyone signs on into TRACKER_CITY_CODE's.
+        tenant_claim=getattr(settings, "TRACKER_OIDC_TENANT_CLAIM", ""),
     )
 
 

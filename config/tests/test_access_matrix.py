@@ -53,6 +53,9 @@ SITE_PAGES = {
     "projects_project_duplicates": "supervisor-page",
     # Every signed-in official reads the rankings (performance.admin_rankings).
     "performance_rankingsettings_rankings": "site",
+    # Coordinating the investors courted by several cities: a province's or a region's
+    # users only (projects.admin_courting); a city's users get 403 (test_access_cities).
+    "projects_courtingcase_coordinate": "coordinator-page",
 }
 # Models whose rows no user writes through the admin: reports and history are records,
 # the dispatch log is written by the mailer, axes' logs by the login machinery.
@@ -450,6 +453,8 @@ def check_site_page(client, role, pattern, kind):
             failures.append(f"{label}: an official got {response.status_code}, not 403")
         if kind == "supervisor-page" and role == "supervisor" and response.status_code != 200:
             failures.append(f"{label}: a supervisor got {response.status_code}")
+        if kind == "coordinator-page" and role != "anonymous" and response.status_code != 403:
+            failures.append(f"{label}: a city's {role} got {response.status_code}, not 403")
         if kind != "logout" and (tables := changed_tables(before, snapshot())):
             failures.append(f"{label}: changed {tables}")
     return failures
@@ -615,6 +620,10 @@ def classify_api(route, pattern):
         "rankings",
     ):
         return "read", None
+    # The investors courted by several cities: a province's or a region's users only; a
+    # city's users get 403 (a case names the other cities). GET only.
+    if name.startswith("courtingcase-"):
+        return "coordinators", None
     # The schema and its docs describe the API's shape and hold no data: public, so that
     # integrators can read them before they have a token (docs/security.md).
     if name in ("login", "logout", "schema", "api-docs"):
@@ -706,6 +715,9 @@ def test_api_matrix(world, role):
         kind, basename = classify_api(route, pattern)
         if kind in ("public", "step", "blocker-step"):
             continue
+        if kind == "coordinators":
+            failures += check_coordinators_only(client, role, reverse(pattern.name))
+            continue
         objects = [(None, None)] if kind in ("read", "list") else api_targets(basename, world)
         for relation, obj in objects:
             url = api_url(pattern, obj) if kind != "read" else reverse(pattern.name)
@@ -721,6 +733,19 @@ def test_api_matrix(world, role):
                 continue
             failures += check_api_writes(client, role, kind, basename, relation, url, world)
     assert not failures, "\n".join(failures)
+
+
+def check_coordinators_only(client, role, url):
+    """A city's users (these roles) read no courting case and nobody writes one."""
+    failures = []
+    expected = 401 if role == "anonymous" else 403
+    for method, allowed in (("get", {expected}), ("post", {expected, 405})):
+        before = snapshot()
+        status = (client.get(url) if method == "get" else client.post(url, {})).status_code
+        changed = changed_tables(before, snapshot())
+        if status not in allowed or changed:
+            failures.append(f"{role} {method.upper()} {url}: {status}, changed {changed}")
+    return failures
 
 
 def check_api_writes(client, role, kind, basename, relation, url, world):

@@ -57,7 +57,13 @@ PEOPLE = [
     ("zhouba", "SWJ", []),
     ("root", "SWJ", []),
     ("wujiu", None, ["协同办督办"]),
+    # A provider serving two cities: each names its city (GB/T 2260) in a "city" claim.
+    ("lf-zhang", "SWJ", []),
+    ("dz-wang", "SWJ", []),
+    ("xx-chen", "SWJ", []),
+    ("no-city", "SWJ", []),
 ]
+CITIES = {"lf-zhang": "131000", "dz-wang": "371400", "xx-chen": "999999"}
 
 
 FAILED_SIGN_ON = (
@@ -95,6 +101,7 @@ class Provider:
                 "name": f"测试{name}",
                 "department": code,
                 "groups": groups,
+                "city": CITIES.get(name),
             }
             for name, code, groups in PEOPLE
         ]
@@ -192,6 +199,27 @@ def commerce(department):
     department.sso_code = "SWJ"
     department.save()
     return department
+
+
+@pytest.fixture
+def langfang_commerce(db):
+    """Langfang, a second city, whose commerce bureau has the same code "SWJ"."""
+    from regions.choices import DivisionLevel, TenantKind
+    from regions.models import Division, Tenant
+    from tracker.models import Department
+
+    hebei = Division.objects.create(code="130000", name="河北省", level=DivisionLevel.PROVINCE)
+    langfang = Division.objects.create(
+        code="131000", name="廊坊市", level=DivisionLevel.PREFECTURE_CITY, parent=hebei
+    )
+    Tenant.objects.create(code="131000", name="廊坊市", kind=TenantKind.CITY)
+    return Department.objects.create(
+        tenant_id="131000",
+        name="廊坊市商务局",
+        short_name="廊坊商务局",
+        division=langfang,
+        sso_code="SWJ",
+    )
 
 
 def authorize(client, provider, username, address="127.0.0.1"):
@@ -507,3 +535,91 @@ def test_a_configuration_nobody_could_log_in_with_safely_refuses_to_start(enviro
     started = start_django(**environment)
     assert started.returncode != 0 and "ImproperlyConfigured" in started.stderr
     assert says in started.stderr
+
+
+def test_a_city_claim_places_each_official_in_the_department_of_their_own_city(
+    client, sso, provider, commerce, langfang_commerce
+):
+    sso.TRACKER_OIDC_TENANT_CLAIM = "city"
+    assert sign_on(client, provider, "lf-zhang")["Location"] == "/admin/"
+    langfang_user = signed_in_as(client)
+    assert langfang_user.official.tenant_id == "131000"
+    assert langfang_user.official.department == langfang_commerce
+    # Reach is never a claim's: a city official reads their own city only.
+    assert langfang_user.official.reach == "city" and langfang_user.official.region is None
+
+    dezhou = Client()
+    assert sign_on(dezhou, provider, "dz-wang")["Location"] == "/admin/"
+    dezhou_user = signed_in_as(dezhou)
+    assert dezhou_user.official.tenant_id == "371400"
+    assert dezhou_user.official.department == commerce
+
+    # A second login keeps each in their city and department.
+    assert sign_on(Client(), provider, "lf-zhang")["Location"] == "/admin/"
+    langfang_user.official.refresh_from_db()
+    assert langfang_user.official.department == langfang_commerce
+
+
+def test_an_unknown_or_missing_city_code_is_refused_and_creates_nothing(
+    client, sso, provider, commerce, langfang_commerce
+):
+    sso.TRACKER_OIDC_TENANT_CLAIM = "city"
+    users = get_user_model().objects.count()
+    for username in ("xx-chen", "no-city"):  # 999999 is no city here; the other names none
+        session = Client()
+        assert refused(sign_on(session, provider, username))
+        assert signed_in_as(session) is None
+    assert get_user_model().objects.count() == users
+
+
+def test_without_a_city_claim_everyone_signs_on_into_the_home_city(
+    client, sso, provider, commerce, langfang_commerce
+):
+    # TRACKER_OIDC_TENANT_CLAIM is empty (one city's deployment): a city the provider
+    # happens to send is not read, and "SWJ" is the home city's department.
+    assert not getattr(sso, "TRACKER_OIDC_TENANT_CLAIM", "")
+    assert sign_on(client, provider, "lf-zhang")["Location"] == "/admin/"
+    user = signed_in_as(client)
+    assert user.official.tenant_id == "371400" and user.official.department == commerce
+
+
+def identity(tenant_code, department_code="SWJ", username="moved"):
+    return sso_accounts.Identity(
+        username=username,
+        full_name="测试",
+        email=None,
+        department_code=department_code,
+        is_supervisor=None,
+        tenant_code=tenant_code,
+    )
+
+
+def test_an_account_stays_in_its_city_whatever_a_later_login_claims(commerce, langfang_commerce):
+    user = sso_accounts.create_official_from_sso(identity("371400"))
+    assert user.official.tenant_id == "371400" and user.official.department == commerce
+    with pytest.raises(sso_accounts.Refused):
+        sso_accounts.update_official_from_sso(user, identity("131000"))
+    user.official.refresh_from_db()
+    assert user.official.tenant_id == "371400" and user.official.department == commerce
+    # A department code only the other city has is no department of this one.
+    langfang_commerce.sso_code = "LFSWJ"
+    langfang_commerce.save()
+    with pytest.raises(sso_accounts.Refused):
+        sso_accounts.create_official_from_sso(identity("371400", "LFSWJ", "another"))
+    assert not get_user_model().objects.filter(username="another").exists()
+
+
+@pytest.mark.parametrize("city", [None, "", "13100", "1310000", "abc123", ["131000"], True])
+def test_a_malformed_city_claim_is_refused(city):
+    claims = {"preferred_username": "zhangsan", "department": "SWJ"}
+    if city is not None:
+        claims["city"] = city
+    with pytest.raises(sso_accounts.Refused):
+        sso_accounts.identity_from(claims, **CLAIM_NAMES, tenant_claim="city")
+
+
+def test_a_city_claim_is_read_as_a_code():
+    claims = {"preferred_username": "zhangsan", "department": "SWJ", "city": 131000}
+    found = sso_accounts.identity_from(claims, **CLAIM_NAMES, tenant_claim="city")
+    assert found.tenant_code == "131000"
+    assert sso_accounts.identity_from(claims, **CLAIM_NAMES).tenant_code is None

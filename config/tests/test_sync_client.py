@@ -297,7 +297,9 @@ def test_the_example_knows_every_synced_list():
     sync = load_client()
     assert sorted(sync.RESOURCES.values()) == tracked_labels()
     listed = {
-        prefix: viewset.queryset.model._meta.label_lower for prefix, viewset, _ in router.registry
+        prefix: viewset.queryset.model._meta.label_lower
+        for prefix, viewset, _ in router.registry
+        if getattr(viewset, "queryset", None) is not None  # not a computed answer
     }
     assert {resource: listed.get(resource) for resource in sync.RESOURCES} == sync.RESOURCES
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
-from core.rest.stats import StatsView, group_serializer, stats_serializer
+from core.rest.stats import StatsView, aggregated, city_grouping, group_serializer, stats_serializer
 from projects.api.stats import choice_labels, labels_of, money
 from regions.choices import DivisionLevel
 from regions.models import Division
@@ -51,6 +51,7 @@ GROUPINGS = {
     "county": (F("division_id"), labels_of(Division)),
     PROVINCE: (None, labels_of(Division)),
     "state": (F("state"), choice_labels(CooperationState)),
+    "city": city_grouping(),
 }
 assert tuple(GROUPINGS) == stats.GROUPINGS
 
@@ -59,7 +60,7 @@ MONEY = serializers.DecimalField(
 )
 GROUP = group_serializer(
     "CooperationStatsGroup",
-    key_help="Kind, state or year; department or division id (null: not set).",
+    key_help="Kind, state, year or city code; department or division id (null: not set).",
     label_help="Chinese (or English) label of the group.",
     items=serializers.IntegerField(help_text="Cooperation items."),
     achieved=serializers.IntegerField(help_text="Items achieved (landed, completed)."),
@@ -104,7 +105,8 @@ class CooperationStatsView(StatsView):
     def get(self, request):
         if request.query_params.get("group_by") != PROVINCE:
             return super().get(request)
-        filterset = self.filterset_class(request.query_params, queryset=self.queryset.all())
+        rows = aggregated(self.queryset.all(), request)
+        filterset = self.filterset_class(request.query_params, queryset=rows)
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
         groups, total = self.by_province(filterset.qs)

@@ -13,12 +13,17 @@ by its view (tracker.api.viewsets.etag_for); it keeps its version in front of th
 ``If-None-Match`` compares content. Any other ETag a view set (evidence files) is left
 alone. Django's own ConditionalGetMiddleware is not used: it would also hash the admin's
 pages, and it would check If-Match on a GET against the hash.
+
+Every answer under /api/ is one user's (each city, province and department reads its own
+rows): it says ``Cache-Control: private`` and ``Vary: Cookie, Authorization``, so that a
+shared cache (a proxy, a CDN) never serves one caller's body, or a 304, to another.
 """
 
 import hashlib
 import re
 
 from django.http import HttpResponseNotModified
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 
 API_PREFIX = "/api/"
@@ -55,17 +60,23 @@ def not_modified(response):
     return answer
 
 
+def private(response):
+    """Mark an answer as the caller's own (before a 304 copies the headers over); Django
+    drops a ``public`` a view may have said."""
+    patch_cache_control(response, private=True)
+    patch_vary_headers(response, ("Cookie", "Authorization"))
+
+
 class ConditionalGetMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (
-            not request.path.startswith(API_PREFIX)
-            or response.status_code != 200
-            or response.streaming
-        ):
+        if not request.path.startswith(API_PREFIX):
+            return response
+        private(response)
+        if response.status_code != 200 or response.streaming:
             return response
         if request.method not in ("GET", "HEAD"):
             # A write's answer (PUT/PATCH) shows the version the same way as a read.

@@ -3,14 +3,20 @@
 ``?model=projects.project&deleted_after=<date-time>&after_id=<id>&page_size=<n>`` lists
 the deletion records (core.models.Tombstone) in (deleted_at, id) order, always a keyset
 page with the same settle window and envelope as a list's keyset mode. A record says
-only which row of which model went, which every signed-in reader could already see.
+only which row of which model went. A user is shown the deletions of their own tenant
+(``Tombstone.tenant_id``, the deleted row's city) and of shared reference data (divisions,
+parks, chains: no tenant); a superuser every one. A province or regional user is not shown
+their cities' deletions (a deleted lead's id would be news to them): their client re-reads
+the few lists it keeps of the cities' shared rows.
 """
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 
 from ..models import Tombstone
-from ..sync import tracked_labels
+from ..sync import TRACKED, tracked_labels
+from ..tenancy import reach_of, tenant_path
 from .pagination import KeysetPagination
 from .sync import KeysetFilter
 from .viewsets import CleanQueryMixin
@@ -73,3 +79,14 @@ class DeletedViewSet(CleanQueryMixin, mixins.ListModelMixin, viewsets.GenericVie
     permission_classes = [permissions.IsAuthenticated]
     filter_backends = [DeletionsFilter]
     pagination_class = DeletionsPagination
+
+    def get_queryset(self):
+        reach = reach_of(self.request.user)
+        if reach.everything:
+            return super().get_queryset()
+        shared = [label for label, model in TRACKED.items() if tenant_path(model) is None]
+        return (
+            super()
+            .get_queryset()
+            .filter(Q(tenant_id__in=reach.own) | Q(tenant_id="", model__in=shared))
+        )

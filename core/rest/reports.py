@@ -5,6 +5,8 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from .choices import restrict_choices
+
 
 def reports_action(*, report_serializer, input_serializer, record, on, description):
     """A detail action ``updates``: GET lists the record's reports (``record.updates``),
@@ -22,7 +24,7 @@ def reports_action(*, report_serializer, input_serializer, record, on, descripti
             if page is None:  # a spreadsheet: every report
                 return Response(report_serializer(reports, many=True).data)
             return self.get_paginated_response(report_serializer(page, many=True).data)
-        data = input_serializer(data=request.data)
+        data = restrict_choices(input_serializer(data=request.data), request.user)
         data.is_valid(raise_exception=True)
         report = record(**{on: obj}, author=request.user, **data.validated_data)
         return Response(report_serializer(report).data, status=status.HTTP_201_CREATED)

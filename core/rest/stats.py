@@ -1,9 +1,18 @@
 """What both statistics endpoints do: read ``group_by`` and the list filters, group the
 filtered rows in one query, label the groups, sum them up and answer with the total;
-and document all that in the API schema."""
+and document all that in the API schema.
+
+Statistics are aggregates, never rows: they are computed over
+``queryset.for_aggregates(user)`` (core.ownership), so a city sees its own figures, a
+province the whole of its cities' (a lead counts for its city although the province may
+not list it) and a region its chain projects. ``group_by=city`` (``city_grouping``) shows
+a province's roll-up city by city.
+"""
 
 import copy
 
+from django.apps import apps
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
@@ -17,6 +26,33 @@ from core.rest.viewsets import CleanQueryMixin
 
 def month_key(value):
     return value.strftime("%Y-%m") if value else None
+
+
+# A province's roll-up counts its cities' rows wholly, but only as coarse figures: by city,
+# stage, year or kind, narrowed by year, stage or kind. A finer question (one department,
+# project, park or chain) could single out one lead or one problem of a city, so it is
+# answered over the rows the user may list (core.ownership.visible_to) instead.
+COARSE_GROUPS = {"city", "stage", "year", "kind", "state", "aspect", "month"}
+COARSE_FILTERS = {"group_by", "year", "stage", "kind", "state", "format"}
+
+
+def aggregated(queryset, request):
+    """The rows the caller's statistics count (see the module's docstring)."""
+    params = request.query_params
+    coarse = params.get("group_by") in COARSE_GROUPS and set(params) <= COARSE_FILTERS
+    if coarse:
+        return queryset.for_aggregates(request.user)
+    return queryset.visible_to(request.user)
+
+
+def city_grouping(path="tenant"):
+    """``group_by=city``: the tenant's GB/T 2260 code as the key, its name as the label."""
+
+    def label(keys):
+        tenant = apps.get_model("regions", "Tenant")
+        return dict(tenant.objects.filter(code__in=keys).values_list("code", "name"))
+
+    return (F(f"{path}_id"), label)
 
 
 def grouped(request, *, groupings, filterset_class, queryset, sums, order):
@@ -123,7 +159,7 @@ class StatsView(CleanQueryMixin, APIView):
             request,
             groupings=self.groupings,
             filterset_class=self.filterset_class,
-            queryset=self.queryset.all(),
+            queryset=aggregated(self.queryset.all(), request),
             sums=self.sums(),
             order=self.order,
         )

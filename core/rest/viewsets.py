@@ -7,6 +7,7 @@ from rest_framework import exceptions, filters, permissions, viewsets
 from core.search import search_lookup
 from core.tenancy import set_acting, tenant_id_of
 
+from .choices import restrict_choices
 from .sync import KeysetFilter, SyncOrderingFilter
 
 
@@ -16,10 +17,15 @@ class CleanQueryMixin:
     ``?page=1&page=2`` is a mistake, not a choice to guess at).
 
     Checked after authentication and permissions: an anonymous caller gets its 401 first.
+
+    Every view of the API derives from it, so it also sets the acting tenant: a token is
+    authenticated here, after the middleware, and what the request makes or computes
+    (records, owed reports) is the caller's city's (core.tenancy.ActingTenantMiddleware).
     """
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        set_acting(tenant_id_of(request.user))
         errors = {}
         for key, values in request.query_params.lists():
             if "\x00" in key or any("\x00" in value for value in values):
@@ -49,15 +55,19 @@ class ReadOnlyViewSet(CleanQueryMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated]
     filter_backends = [DjangoFilterBackend, KeysetFilter, TrackerSearchFilter, SyncOrderingFilter]
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        # A token is authenticated here, after the middleware: records made by this
-        # request belong to the caller's city (core.tenancy.ActingTenantMiddleware).
-        set_acting(tenant_id_of(request.user))
-
     def get_queryset(self):
         # The tenant rule on every list, detail, search and write of the API.
         queryset = super().get_queryset()
         if hasattr(queryset, "visible_to"):
             return queryset.visible_to(self.request.user)
         return queryset
+
+    def get_serializer(self, *args, **kwargs):
+        # A write links only to what the caller may choose (core.rest.choices).
+        serializer = super().get_serializer(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            # Nobody signed in writes (the permissions refuse first); the schema generator
+            # asks with no user, and building the fields here would read the database.
+            return serializer
+        return restrict_choices(serializer, user)

@@ -90,6 +90,8 @@ def api_serializers():
     for prefix, viewset, _basename in router.registry:
         if viewset is DeletedViewSet:
             continue  # the deletions feed: deleted_at is its time
+        if getattr(viewset, "queryset", None) is None:
+            continue  # a computed answer (courting cases), not rows a client syncs
         for action in ("list", "retrieve"):
             view = viewset(action=action, request=None, format_kwarg=None, kwargs={})
             yield f"{prefix} {action}", view.get_serializer_class()()

@@ -15,6 +15,7 @@ from core.sync import tracked_labels
 pytestmark = pytest.mark.django_db
 FEED = "/api/v1/deleted/"
 LONG_AGO = timezone.now() - datetime.timedelta(hours=1)
+HOME = "371400"  # the one city tenant the migration makes (TRACKER_CITY_CODE)
 
 
 @pytest.fixture
@@ -91,9 +92,9 @@ def test_a_rolled_back_delete_leaves_no_record(task):
 
 
 def tombstones(*specs):
-    """Records at given instants: ``(model, object_id, deleted_at)``."""
+    """Records of the home city at given instants: ``(model, object_id, deleted_at)``."""
     return [
-        Tombstone.objects.create(model=model, object_id=object_id, deleted_at=at)
+        Tombstone.objects.create(model=model, object_id=object_id, deleted_at=at, tenant_id=HOME)
         for model, object_id, at in specs
     ]
 

@@ -179,7 +179,7 @@ def test_the_office_sees_what_waits_on_it(task, raised, official_user, superviso
     loop.request_completion(task, by=official_user, note="完成")
 
     with translation.override("en"):
-        office = office_work()
+        office = office_work(supervisor_user)
 
     counts = dict(office.counts)
     assert [t.pk for t in office.completion_requests] == [task.pk]

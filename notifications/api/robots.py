@@ -1,8 +1,9 @@
 """/api/v1/robots/: the WeCom and DingTalk group robots departments receive their
 reminders, escalations and digests in.
 
-Everyone signed in reads them (without their credentials); an official adds and changes
-their own department's, a supervisor any, and the supervising office's (no department).
+Everyone signed in reads their own city's (without their credentials); an official adds
+and changes their own department's, a supervisor any of the city's, and the city's
+supervising office's (no department). A department of another city is no choice.
 The webhook address (it holds WeCom's key or DingTalk's access_token) and DingTalk's
 signing secret are write-only: answers show the address masked and whether a secret is
 set. Nothing is deleted over the API: a robot no longer wanted is made inactive.
@@ -16,6 +17,7 @@ from rest_framework import mixins, serializers
 from core.ownership import department_id_of, is_supervisor
 from core.rest.fields import FILTER_OVERRIDES, OneLineFieldsMixin, RelatedName
 from tracker.api.viewsets import TrackerReadOnlyViewSet
+from tracker.models import Department
 
 from ..channels.http import mask
 from ..models import GroupRobot
@@ -82,6 +84,15 @@ class GroupRobotSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
                 "help_text": "The department (id) it serves; null: the supervising office.",
             },
         }
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        department = fields.get("department")
+        if request is not None and department is not None and not department.read_only:
+            # Another city's department is no choice: "no such department" (400).
+            department.queryset = Department.objects.choosable_by(request.user)
+        return fields
 
     def get_address(self, robot) -> str:
         return mask(robot.webhook_url)

@@ -1,12 +1,15 @@
 """/api/v1/reporting/: who owes what (按期填报, 签收) on a day, and the dashboard's department
 panel (tasks awaiting receipt, reports missing, items on each rung of the ladder).
 
-Read-only, for every signed-in user and token: officials read everything in this tracker
-(the department rule is about writes). A day is looked at as of its end in the site's time
-zone (Asia/Shanghai); days outside the tracker's years (2000–2100) owe nothing.
+Read-only, for every signed-in user and token: officials read everything of their own city
+(the department rule is about writes), and only of it: a province's users see the
+province's own departments, never a city's (the province's roll-ups are statistics). A day
+is looked at as of its end in the site's time zone (Asia/Shanghai); days outside the
+tracker's years (2000–2100) owe nothing.
 """
 
 from django import forms
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -17,9 +20,9 @@ from rest_framework.views import APIView
 
 from core.rest.fields import IsoDateField, WholeNumberField
 from core.rest.viewsets import CleanQueryMixin
+from core.tenancy import reach_of
 from tracker.choices import TaskState
-from tracker.ladder import active_rungs
-from tracker.models import Department, KeyTask
+from tracker.models import Department, EscalationRung, KeyTask
 from workdays.calendar import calendar as workday_calendar
 
 from ..ladder import rung_counts
@@ -43,6 +46,20 @@ class DateQuery(forms.Form):
 class DepartmentDateQuery(DateQuery):
     # Within bigint, as every id filter (core.rest.fields.IntegerFilter).
     department = WholeNumberField(required=False, min_value=-(2**63), max_value=2**63 - 1)
+
+
+def own(queryset, user):
+    """The rows of ``user``'s own tenant (every one for a superuser)."""
+    reach = reach_of(user)
+    return queryset if reach.everything else queryset.for_tenants(reach.own)
+
+
+def own_rungs(user):
+    """The escalation ladder of the user's city (a superuser's: the home city's, one
+    ladder, not every city's rungs mixed), lowest rung first."""
+    city = reach_of(user).tenant_id or settings.TRACKER_CITY_CODE
+    rungs = EscalationRung.objects.for_tenants([city]).filter(is_active=True)
+    return list(rungs.order_by("working_days"))
 
 
 class ReportingView(CleanQueryMixin):
@@ -76,17 +93,24 @@ class MissingReportsView(ReportingView, generics.ListAPIView):
 
     def get_queryset(self):
         query = self.query()
-        return owed_items(end_of_day(query["date"]), workday_calendar(), query["department"])
+        items = owed_items(end_of_day(query["date"]), workday_calendar(), query["department"])
+        names = self.department_names()
+        return [item for item in items if item.department_id in names]
+
+    def department_names(self):
+        if not hasattr(self, "_names"):
+            departments = own(Department.objects.all(), self.request.user)
+            self._names = dict(departments.values_list("pk", "name"))
+        return self._names
 
     def get_serializer_context(self):
-        names = dict(Department.objects.values_list("pk", "name"))
-        return {**super().get_serializer_context(), "department_names": names}
+        return {**super().get_serializer_context(), "department_names": self.department_names()}
 
 
-def awaiting_receipt(moment):
-    """{department id: key tasks assigned by ``moment`` (or at a time not recorded) and still
-    awaiting receipt}."""
-    tasks = KeyTask.objects.filter(
+def awaiting_receipt(moment, user):
+    """{department id: key tasks of ``user``'s city assigned by ``moment`` (or at a time not
+    recorded) and still awaiting receipt}."""
+    tasks = own(KeyTask.objects.all(), user).filter(
         Q(assigned_at__lte=moment) | Q(assigned_at__isnull=True), state=TaskState.ASSIGNED
     )
     return dict(tasks.order_by().values_list("lead_department").annotate(count=Count("pk")))
@@ -100,11 +124,11 @@ class DepartmentReportingView(ReportingView, APIView):
     @extend_schema(parameters=[DATE], responses=DEPARTMENTS_ANSWER)
     def get(self, request):
         day = self.query()["date"]
-        rungs = active_rungs()
+        rungs = own_rungs(request.user)
         waiting, owed, climbs = {}, {}, {}
         if within_tracked_years(day):
             moment, calendar = end_of_day(day), workday_calendar()
-            waiting = awaiting_receipt(moment)
+            waiting = awaiting_receipt(moment, request.user)
             owed = count_by_department(owed_items(moment, calendar))
             climbs = rung_counts(day, calendar, rungs)
         results = [
@@ -120,7 +144,7 @@ class DepartmentReportingView(ReportingView, APIView):
                     for rung in rungs
                 },
             }
-            for department in Department.objects.order_by("name")
+            for department in own(Department.objects.all(), request.user).order_by("name")
         ]
         return Response(
             {

@@ -1,10 +1,11 @@
 """/api/v1/webhook-subscriptions/: the systems that receive the tracker's events.
 
-Everyone signed in may read them (without their secret; the address's credentials
-masked for officials); only supervisors, and their read-write tokens, create and change
-them, through ``notifications.subscriptions`` (which checks again). The secret is in the
-create answer only. Nothing is deleted: ``is_active=false`` stops deliveries and keeps
-the log. ``deliveries`` lists a subscription's latest deliveries.
+Everyone signed in may read their own city's (without their secret; the address's
+credentials masked for officials); only the city's supervisors, and their read-write
+tokens, create and change them, through ``notifications.subscriptions`` (which checks
+again). A subscription is its maker's city's and receives that city's events only.
+The secret is in the create answer only. Nothing is deleted: ``is_active=false`` stops
+deliveries and keeps the log. ``deliveries`` lists a subscription's latest deliveries.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -138,6 +139,9 @@ EVENT = inline_serializer(
                 "object": serializers.CharField(help_text="project, task or blocker."),
                 "id": serializers.IntegerField(),
                 "url": serializers.URLField(help_text="The object in this API."),
+                "city": serializers.CharField(
+                    help_text="The GB/T 2260 code of the object's city (e.g. 371400)."
+                ),
             },
         ),
     },

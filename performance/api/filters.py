@@ -4,11 +4,12 @@ from core.rest.fields import FILTER_OVERRIDES
 
 from ..counting import Unit
 from ..models import Target
+from ..units import targets_of_unit
 
 
 class TargetFilter(django_filters.FilterSet):
     unit = django_filters.ChoiceFilter(
-        choices=Unit.choices, method="filter_unit", label="county or department"
+        choices=Unit.choices, method="filter_unit", label="county, city or department"
     )
 
     class Meta:
@@ -17,6 +18,4 @@ class TargetFilter(django_filters.FilterSet):
         filter_overrides = FILTER_OVERRIDES
 
     def filter_unit(self, queryset, name, value):
-        if value == Unit.COUNTY:
-            return queryset.filter(division__isnull=False)
-        return queryset.filter(department__isnull=False)
+        return targets_of_unit(queryset, value)

@@ -95,7 +95,12 @@ class RankingWeightsSerializer(serializers.Serializer):
 
 
 class RankingRowSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="unit.id", read_only=True)
+    id = serializers.IntegerField(
+        source="unit.id",
+        read_only=True,
+        help_text="The county's or city's division id, or the department's id (a city "
+        "whose division is not recorded: its code as a number).",
+    )
     name = serializers.CharField(source="unit.name", read_only=True)
     code = serializers.CharField(
         source="unit.code", read_only=True, help_text="GB/T 2260 code; empty for a department."
@@ -125,6 +130,6 @@ class RankingRowSerializer(serializers.Serializer):
 
 class RankingAnswerSerializer(serializers.Serializer):
     period = RankingPeriodSerializer(read_only=True)
-    unit = serializers.CharField(read_only=True)
+    unit = serializers.CharField(read_only=True, help_text="county, department or city.")
     weights = RankingWeightsSerializer(read_only=True)
     results = RankingRowSerializer(source="rows", many=True, read_only=True)

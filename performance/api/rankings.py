@@ -1,5 +1,7 @@
 """/api/v1/rankings/: the counties' or the departments' ranking for a week, a month or a
-year to date (docs/rankings.md). Read-only, for every signed-in user and token."""
+year to date (docs/rankings.md); for a province's users, its cities' or its departments'.
+Read-only, for every signed-in official and token of a city or a province; a regional
+working group's users get 403 (it ranks nothing)."""
 
 from django import forms
 from django.utils import timezone
@@ -16,7 +18,7 @@ from core.validators import FIRST_YEAR, LAST_YEAR
 
 from ..counting import Unit
 from ..periods import PeriodKind, period_of
-from ..rankings import ranking
+from ..rankings import ranking, ranking_tenant, units_of
 from .ranking_serializers import RankingAnswerSerializer
 
 # YYYY-MM-DD from FIRST_YEAR (2000) to LAST_YEAR (2100), every day of each month, 29
@@ -49,7 +51,9 @@ PARAMETERS = [
         "unit",
         OpenApiTypes.STR,
         enum=Unit.values,
-        description="Rank the county-level divisions or the departments; default: county.",
+        description="Rank the county-level divisions or the departments (default: county); "
+        "a province's users rank its cities or its departments (default: city), and only "
+        "they may ask for city.",
     ),
 ]
 
@@ -77,20 +81,32 @@ class RankingsView(CleanQueryMixin, APIView):
     permission_classes = [permissions.IsAuthenticated]
     http_method_names = ["get", "head", "options"]
 
-    def query(self):
+    def query(self, tenant):
         form = RankingQuery(self.request.query_params)
         if not form.is_valid():
             raise exceptions.ValidationError(
                 {name: [str(error) for error in errors] for name, errors in form.errors.items()}
             )
         data = form.cleaned_data
+        allowed = units_of(tenant)
+        if data["unit"] and data["unit"] not in allowed:
+            raise exceptions.ValidationError(
+                {
+                    "unit": [
+                        _("Your office ranks: %(units)s.")
+                        % {"units": ", ".join(str(unit) for unit in allowed)}
+                    ]
+                }
+            )
         return (
             data["period"] or PeriodKind.MONTH,
             data["date"] or timezone.localdate(),
-            data["unit"] or Unit.COUNTY,
+            data["unit"] or allowed[0],
         )
 
     @extend_schema(parameters=PARAMETERS, responses=RankingAnswerSerializer)
     def get(self, request):
-        kind, day, unit = self.query()
-        return Response(RankingAnswerSerializer(ranking(period_of(kind, day), unit)).data)
+        tenant = ranking_tenant(request.user)  # a regional user: 403 with the reason
+        kind, day, unit = self.query(tenant)
+        result = ranking(period_of(kind, day), unit, tenant)
+        return Response(RankingAnswerSerializer(result).data)

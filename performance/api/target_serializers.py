@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.rest.fields import YEAR, OneLineFieldsMixin, RelatedName
-from regions.choices import COUNTY_LEVELS
+from regions.choices import COUNTY_LEVELS, DivisionLevel
 from regions.models import Division
 
 from ..counting import Unit
@@ -16,10 +16,12 @@ BLANK = "Blank (null): no target for this measure; the unit is not scored on it.
 class TargetSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
     unit = serializers.SerializerMethodField(help_text="county or department: whose target it is")
     division = serializers.PrimaryKeyRelatedField(
-        queryset=Division.objects.filter(level__in=COUNTY_LEVELS),
+        # A province's targets are its cities' (performance.services.division_error).
+        queryset=Division.objects.filter(level__in=[*COUNTY_LEVELS, DivisionLevel.PREFECTURE_CITY]),
         allow_null=True,
         required=False,
-        help_text="The county-level division (id) whose target it is; or give a department.",
+        help_text="The county-level division (id) whose target it is (a province's: a "
+        "city's); or give a department.",
     )
     division_name = RelatedName("division.name")
     division_code = RelatedName("division.code", help_text="GB/T 2260 code ('' for 天衢新区)")

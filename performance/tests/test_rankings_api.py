@@ -114,7 +114,7 @@ def test_the_schema_documents_the_parameters_and_the_answer(reader):
     operation = schema["paths"][URL]["get"]
     parameters = {p["name"]: p for p in operation["parameters"]}
     assert set(parameters["period"]["schema"]["enum"]) == {"week", "month", "year"}
-    assert set(parameters["unit"]["schema"]["enum"]) == {"county", "department"}
+    assert set(parameters["unit"]["schema"]["enum"]) == {"county", "department", "city"}
     # A date within the years the query reads, spelled out (format "date" would promise
     # 2699-09-21, which the query refuses).
     date = re.compile(parameters["date"]["schema"]["pattern"])

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
-from core.rest.stats import StatsView, group_serializer, stats_serializer
+from core.rest.stats import StatsView, aggregated, city_grouping, group_serializer, stats_serializer
 from tracker.models import Department
 
 from ..choices import BlockerKind, BlockerState
@@ -22,11 +22,12 @@ GROUPINGS = {
         lambda keys: dict(Department.objects.filter(pk__in=keys).values_list("pk", "short_name")),
     ),
     "state": (F("state"), choice_labels(BlockerState)),
+    "city": city_grouping(),
 }
 
 GROUP = group_serializer(
     "BlockerStatsGroup",
-    key_help="Kind or state code, or department id (null: no coordinator yet).",
+    key_help="Kind, state or city code, or department id (null: no coordinator yet).",
     blockers=serializers.IntegerField(help_text="Unsolved problems."),
     overdue=serializers.IntegerField(help_text="Unsolved and past their deadline."),
     oldest_raised_at=serializers.DateTimeField(
@@ -64,7 +65,8 @@ class BlockerStatsView(StatsView):
             raise exceptions.ValidationError(
                 {"group_by": _("Choose one of: %(choices)s") % {"choices": ", ".join(GROUPINGS)}}
             )
-        filterset = self.filterset_class(request.query_params, queryset=self.queryset.all())
+        rows = aggregated(self.queryset.all(), request)
+        filterset = self.filterset_class(request.query_params, queryset=rows)
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
         expression, label = self.groupings[group_by]

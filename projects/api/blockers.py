@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.ownership import is_supervisor
+from core.rest.choices import restrict_choices
 from tracker.api.permissions import TrackerPermission
 from tracker.api.viewsets import TrackerReadOnlyViewSet
 
@@ -54,7 +55,7 @@ def step_action(action_name, *, service, input_serializer, doc):
     def step(self, request, pk=None):
         blocker = self.get_object()
         refuse_outsiders(request.user, blocker, action_name)
-        data = input_serializer(data=request.data)
+        data = restrict_choices(input_serializer(data=request.data), request.user)
         data.is_valid(raise_exception=True)
         service(blocker, request.user, data.validated_data)
         blocker = self.get_queryset().get(pk=blocker.pk)
@@ -95,7 +96,7 @@ class BlockerViewSet(TrackerReadOnlyViewSet):
     @extend_schema(request=bs.RaiseBlockerSerializer, responses={201: bs.BlockerSerializer})
     def create(self, request, *args, **kwargs):
         """提出: raise a problem on a project or a key task of the caller's department."""
-        data = bs.RaiseBlockerSerializer(data=request.data)
+        data = restrict_choices(bs.RaiseBlockerSerializer(data=request.data), request.user)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         blocker = services.raise_blocker(

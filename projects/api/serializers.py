@@ -15,6 +15,7 @@ from core.rest.fields import (
 )
 
 from ..choices import Stage
+from ..courting import another_city_in_contact
 from ..ledger import LEDGER_FIELDS
 from ..models import MONEY, IndustryChain, Project, ProjectUpdate
 
@@ -94,6 +95,11 @@ class ProjectSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
     open_blockers = serializers.SerializerMethodField(
         help_text="Unsolved problems (困难问题) on the project."
     )
+    another_city_in_contact = serializers.SerializerMethodField(
+        help_text="An open lead or negotiation whose investor another city of the province "
+        "(or of a region the project's chain shares) is also in contact with; never which "
+        "one. Only on a project's own answer (and a write's), not in lists."
+    )
     updates = ProjectUpdateSerializer(many=True, read_only=True)
 
     class Meta:
@@ -103,6 +109,7 @@ class ProjectSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
             *(name for field in LEDGER_FIELDS for name in (field, *COMPANIONS.get(field, ()))),
             "next_milestone",
             "open_blockers",
+            "another_city_in_contact",
             "updates",
             *TIMESTAMPS,
         ]
@@ -144,7 +151,15 @@ class ProjectSerializer(OneLineFieldsMixin, serializers.ModelSerializer):
         # Annotated by the viewset's queryset (one subquery, no query per row); a project
         # just written is counted afresh.
         count = getattr(project, "open_blockers", None)
-        return project.blockers.unsolved().count() if count is None else count
+        if count is None:
+            user = self.context["request"].user
+            return project.blockers.unsolved().visible_to(user).count()
+        return count
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_another_city_in_contact(self, project):
+        # projects.courting: a yes or no, computed for the project's own city only.
+        return another_city_in_contact(project)
 
 
 class ProjectStatusSerializer(serializers.Serializer):
@@ -177,7 +192,8 @@ class ProjectStatusSerializer(serializers.Serializer):
     files = EvidenceUploadsField(required=False, help_text="Evidence files, checked on content.")
 
 
-NOT_IN_LISTS = {"updates", *TIMESTAMPS}
+# A list row carries neither the reports nor the courting hint (a query per row).
+NOT_IN_LISTS = {"updates", "another_city_in_contact", *TIMESTAMPS}
 
 
 class ProjectListSerializer(ProjectSerializer):

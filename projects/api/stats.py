@@ -6,7 +6,13 @@ from django.db.models import Case, Count, F, Sum, When
 from django.db.models.functions import TruncMonth
 from rest_framework import serializers
 
-from core.rest.stats import StatsView, group_serializer, month_key, stats_serializer
+from core.rest.stats import (
+    StatsView,
+    city_grouping,
+    group_serializer,
+    month_key,
+    stats_serializer,
+)
 from regions.choices import DivisionLevel
 from regions.models import Division, Park
 
@@ -56,6 +62,8 @@ GROUPINGS = {
     "year": (F("year"), lambda keys: {key: str(key) for key in keys}),
     # Month of signing (YYYY-MM): the dashboard's funds in place month by month.
     "month": (TruncMonth("signed_on"), lambda keys: {key: month_key(key) for key in keys}),
+    # A province's roll-up, city by city (key: the city's GB/T 2260 code).
+    "city": city_grouping(),
 }
 
 MONEY = serializers.DecimalField(
@@ -63,7 +71,7 @@ MONEY = serializers.DecimalField(
 )
 GROUP = group_serializer(
     "ProjectStatsGroup",
-    key_help="Id (divisions, parks, chains), code or year of the group.",
+    key_help="Id (divisions, parks, chains), code, city code or year of the group.",
     label_help="Chinese (or English) label of the group.",
     projects=serializers.IntegerField(),
     total_investment=MONEY,

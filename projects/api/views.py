@@ -26,11 +26,13 @@ class IndustryChainViewSet(TrackerReadOnlyViewSet):
     ordering_fields = ["name", "group"]
 
 
-def with_open_blockers(queryset):
-    """Each project's unsolved problems, counted in a correlated subquery (evaluated for
-    the page's rows only, as ``with_last_report``)."""
+def with_open_blockers(queryset, user):
+    """Each project's unsolved problems the user reads, counted in a correlated subquery
+    (evaluated for the page's rows only, as ``with_last_report``): a province reading a
+    city's signed project does not read its problems, so it counts none."""
     unsolved = (
         Blocker.objects.unsolved()
+        .visible_to(user)
         .filter(project=OuterRef("pk"))
         .order_by()
         .values("project")
@@ -60,7 +62,7 @@ class ProjectViewSet(DepartmentOwnedViewSet):
     owner_field = "responsible_department"
 
     def get_queryset(self):
-        queryset = with_open_blockers(super().get_queryset())
+        queryset = with_open_blockers(super().get_queryset(), self.request.user)
         if self.action == "list":
             return queryset.with_last_report()
         return queryset.prefetch_related(

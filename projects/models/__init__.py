@@ -1,6 +1,7 @@
 """What is attracted: projects, their reports and evidence, and the problems blocking them."""
 
 from .blockers import Blocker, BlockerEvidence, BlockerQuerySet, BlockerStep
+from .courting import CourtingCase, CourtingState
 from .duplicates import DuplicateDismissal
 from .projects import (
     DATE_ORDER,
@@ -19,6 +20,8 @@ __all__ = [
     "BlockerEvidence",
     "BlockerQuerySet",
     "BlockerStep",
+    "CourtingCase",
+    "CourtingState",
     "DuplicateDismissal",
     "IndustryChain",
     "Project",

@@ -21,6 +21,7 @@ from tracker.choices import ReportingCycle
 from tracker.models import Department
 
 from ..choices import STAGE_DATE_FIELDS, BaseFunction, IndustryChainGroup, Stage, stages_reached
+from ..ledger import credit_code_errors
 
 # Money is stored in 万元 (10^4 yuan): 14 digits with 2 decimals reach 10^12 万元.
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -234,6 +235,7 @@ class Project(TenantOwned, Timestamped):
         errors = {
             **one_line_errors(self, "code", "name", "investor"),
             **year_errors(self, "year"),
+            **credit_code_errors(self, "investor_credit_code"),
         }
         try:
             over = self.funds_in_place > self.total_investment

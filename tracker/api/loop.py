@@ -8,18 +8,20 @@ services (``tracker.loop``) decide who may take which step: a refused one answer
 400 and changes nothing.
 """
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.evidence_rest import EvidenceUploadsField
+from core.rest.choices import restrict_choices
 from core.rest.fields import LabelField, RelatedName
 
 from .. import loop
 from ..ladder import LoopContext
 from ..loop import NOTE_MAX_LENGTH
-from ..models import TaskTransition
+from ..models import TaskEvidence, TaskTransition
 
 
 class StepNoteSerializer(serializers.Serializer):
@@ -81,7 +83,7 @@ def step_action(name, *, url_path, service, input_serializer=StepNoteSerializer,
 
     def step(self, request, pk=None):
         task = self.get_object()
-        data = input_serializer(data=request.data)
+        data = restrict_choices(input_serializer(data=request.data), request.user)
         data.is_valid(raise_exception=True)
         service(task, request.user, data.validated_data)
         task = self.get_queryset().get(pk=task.pk)
@@ -97,7 +99,12 @@ class KeyTaskLoopActions:
     """Mixin for the key-task viewset: the loop's steps and their history."""
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "loop": LoopContext()}
+        context = super().get_serializer_context()
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            # The schema generator asks with nobody signed in (and maybe no database).
+            return context
+        return {**context, "loop": LoopContext()}
 
     receive = step_action(
         "receive",
@@ -138,7 +145,15 @@ class KeyTaskLoopActions:
     def steps(self, request, pk=None):
         """The steps the task took along the loop, newest first, with their files."""
         task = self.get_object()
-        steps = task.transitions.select_related("by").prefetch_related("evidence")
+        # A province reads its cities' tasks whole, but not their files (the file view
+        # answers 404): it is not shown files it cannot open.
+        files = TaskEvidence.objects.visible_to(request.user)
+        # ... nor its loop's records (notes, who acted): a city's own.
+        steps = (
+            task.transitions.visible_to(request.user)
+            .select_related("by")
+            .prefetch_related(Prefetch("evidence", queryset=files))
+        )
         page = self.paginate_queryset(steps)
         if page is None:
             return Response(StepSerializer(steps, many=True).data)

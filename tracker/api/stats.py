@@ -8,7 +8,13 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from core.deadlines import DUE_SOON_DAYS
-from core.rest.stats import StatsView, group_serializer, month_key, stats_serializer
+from core.rest.stats import (
+    StatsView,
+    city_grouping,
+    group_serializer,
+    month_key,
+    stats_serializer,
+)
 
 from ..choices import OPEN_TASK_STATUSES, Aspect, TaskStatus
 from ..models import Department, KeyTask, WorkPoint
@@ -31,12 +37,13 @@ GROUPINGS = {
         },
     ),
     "month": (TruncMonth("deadline"), lambda keys: {key: month_key(key) for key in keys}),
+    "city": city_grouping(),
 }
 
 COUNTS = ["tasks", "done", "in_progress", "not_started", "cancelled", "overdue", "due_soon"]
 GROUP = group_serializer(
     "TaskStatsGroup",
-    key_help="Id, code or YYYY-MM.",
+    key_help="Id, code, city code or YYYY-MM.",
     **{name: serializers.IntegerField() for name in COUNTS},
 )
 

@@ -90,15 +90,17 @@ class DepartmentOwnedViewSet(
 
     def write(self, serializer, instance):
         data = dict(serializer.validated_data)
-        if not can_assign(
-            self.request.user,
-            data.get(self.owner_field) or getattr(instance, self.owner_field),
-        ):
+        owner = data.get(self.owner_field) or getattr(instance, self.owner_field)
+        if not can_assign(self.request.user, owner):
             raise exceptions.PermissionDenied(
                 _("You may only create or change records of your own department.")
             )
         if instance.pk is not None:
             self.expected_version(instance)
+        else:
+            # A new record is its department's city's: the caller's own (can_assign says
+            # so), or, for a superuser, who has none, the department's.
+            instance.tenant_id = owner.tenant_id
         many = {
             name: data.pop(name)
             for name in list(data)

@@ -162,7 +162,16 @@ class Official(TenantOwned):
         return self.user.get_full_name() or self.user.get_username()
 
     def tenant_reach(self):
-        """What this official reads (core.tenancy.Reach)."""
+        """What this official reads (core.tenancy.Reach), kept for the request."""
+        key = (self.tenant_id, self.reach, self.region_id)
+        cached = getattr(self, "_reach_cache", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        reach = self._reach()
+        self._reach_cache = (key, reach)
+        return reach
+
+    def _reach(self):
         from core.tenancy import Reach
         from regions.models import Tenant
 

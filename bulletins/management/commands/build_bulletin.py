@@ -2,13 +2,16 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from bulletins.content import wan, yi
 from bulletins.models import BulletinKind
 from bulletins.services import build_bulletin
+from core.tenancy import acting_for
 from performance.counting import headline
+from regions.models import Tenant
 
 
 def a_date(text):
@@ -27,13 +30,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--period", choices=BulletinKind.values, default=BulletinKind.MONTH)
         parser.add_argument("--date", type=a_date, required=True, help="YYYY-MM-DD")
+        parser.add_argument(
+            "--city",
+            default=None,
+            help="the office whose bulletin, as its GB/T 2260 code (default: TRACKER_CITY_CODE)",
+        )
 
-    def handle(self, *args, period, date, **options):
-        try:
-            bulletin = build_bulletin(period, date)
-        except ValidationError as error:
-            raise CommandError("; ".join(error.messages)) from error
-        figures = headline(bulletin.period_end.replace(month=1, day=1), bulletin.period_end)
+    def handle(self, *args, period, date, city, **options):
+        code = city or settings.TRACKER_CITY_CODE
+        if not Tenant.objects.filter(code=code).exists():
+            raise CommandError(f"--city: no city or province {code!r} in this tracker")
+        with acting_for(code):
+            try:
+                bulletin = build_bulletin(period, date, tenant=code)
+            except ValidationError as error:
+                raise CommandError("; ".join(error.messages)) from error
+            start = bulletin.period_end.replace(month=1, day=1)
+            figures = headline(start, bulletin.period_end, code)
         self.stdout.write(f"{bulletin.number} {bulletin.title}")
         self.stdout.write(
             f"  document: {bulletin.document.name}  sha256 {bulletin.document_sha256}"

@@ -157,7 +157,7 @@
     );
     chart(id).off("click");
     chart(id).on("click", (event) => {
-      if (event.data && event.data.key !== null) window.location.href = linkTo(event.data.key);
+      if (linkTo && event.data && event.data.key !== null) window.location.href = linkTo(event.data.key);
     });
   }
 
@@ -435,10 +435,12 @@
         api("stats/blockers/", { group_by: "kind" }),
         api("stats/blockers/", { group_by: "coordinating_department" }),
         api("blockers/", { unsolved: "true", ordering: "raised_at", page_size: 10 }),
+        // A province's roll-up city by city (config.byCity: a province user's page).
+        C.byCity ? stats("city") : null,
       ]);
       if (mine !== generation) return;
       const [stage, origin, county, chain, monthly, tasks, next, loop] = answers;
-      const [blockerKinds, blockerDepartments, oldest] = answers.slice(8);
+      const [blockerKinds, blockerDepartments, oldest, cities] = answers.slice(8);
       document.getElementById("error").hidden = true;
       headline(stage.total, tasks.total);
       pipeline(stage);
@@ -451,6 +453,8 @@
       groupBars("chart-chain", chain, (key) =>
         adminLink("projects", { industry_chain__id__exact: key, year: f.year }),
       );
+      // No link: a province's admin lists only what its cities share, not the whole figure.
+      if (cities) groupBars("chart-city", cities, null);
       months(monthly);
       departments(tasks);
       supervision(loop);

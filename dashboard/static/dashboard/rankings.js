@@ -11,7 +11,7 @@ window.dashboardRankings = (function () {
   const controls = document.getElementById("ranking-controls");
   const panel = document.getElementById("panel-ranking");
   const PERIODS = ["week", "month", "year"];
-  const UNITS = ["county", "department"];
+  const UNITS = ["county", "city", "department"]; // city: a province user's page
   const DATE = /^\d{4}-\d{2}-\d{2}$/;
   const answers = new Map(); // address -> promise of the API's answer, for both panels
   const listeners = [];
@@ -120,7 +120,7 @@ window.dashboardRankings = (function () {
     const titles = [
       ["num rank", L.rank],
       ["change", L.change],
-      ["name", unit === "county" ? L.county : L.department],
+      ["name", { county: L.county, city: L.city }[unit] || L.department],
       ["num score", L.score],
       ...L.measureOrder.map((measure) => ["num rate", L.measures[measure]]),
     ];

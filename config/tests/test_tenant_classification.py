@@ -1,0 +1,53 @@
+"""Every model of ours says which city its rows belong to, or is named shared here.
+
+A model added without ``tenant_path`` would be read by every city: this test makes the
+author decide, as test_access_matrix makes them classify every admin URL and API route.
+"""
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+
+from config.tests.test_architecture import APPS
+
+# Our apps with models (test_architecture's list, less the faces and the seed).
+OUR_APPS = set(APPS) - {"mobile", "dashboard", "fixtures"}
+
+# Read by every signed-in user of every city: public reference data and bookkeeping.
+SHARED = {
+    "regions.division",  # GB/T 2260, public
+    "regions.park",  # development zones and platforms, public
+    "regions.tenant",
+    "regions.region",
+    "projects.industrychain",  # the provinces' published chain lists
+    "workdays.calendarexception",  # the State Council's holiday notice
+    "notifications.heartbeat",  # the scheduler's own health row
+    "core.tombstone",  # carries its own tenant_id column (core imports no app)
+}
+
+
+def our_models():
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if model._meta.app_label in OUR_APPS and not label.split(".")[1].startswith("historical"):
+            yield model
+
+
+@pytest.mark.parametrize("model", list(our_models()), ids=lambda m: m._meta.label_lower)
+def test_every_model_is_a_citys_or_named_shared(model):
+    label = model._meta.label_lower
+    path = getattr(model, "tenant_path", None)
+    assert (path is None) == (label in SHARED), (
+        f"{label}: give it tenant_path (a city's rows) or add it to SHARED with a reason"
+    )
+    if path is None:
+        return
+    # The path must lead to the Tenant model, hop by hop.
+    current = model
+    for hop in path.split("__"):
+        try:
+            field = current._meta.get_field(hop)
+        except FieldDoesNotExist:
+            pytest.fail(f"{label}.tenant_path {path!r}: no field {hop!r} on {current}")
+        current = field.related_model
+    assert current._meta.label_lower == "regions.tenant", f"{label}: {path} ends at {current}"
