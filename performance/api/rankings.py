@@ -90,13 +90,11 @@ class RankingsView(CleanQueryMixin, APIView):
         data = form.cleaned_data
         allowed = units_of(tenant)
         if data["unit"] and data["unit"] not in allowed:
-            raise exceptions.ValidationError(
-                {
-                    "unit": [
-                        _("Your office ranks: %(units)s.")
-                        % {"units": ", ".join(str(unit) for unit in allowed)}
-                    ]
-                }
+            # A valid unit another kind of office ranks (a city asking for cities, a
+            # province for counties): not a malformed request but one it may not make.
+            raise exceptions.PermissionDenied(
+                _("Your office ranks: %(units)s.")
+                % {"units": ", ".join(str(unit) for unit in allowed)}
             )
         return (
             data["period"] or PeriodKind.MONTH,
