@@ -505,6 +505,16 @@ CELERY_TASK_ACKS_LATE = True
 # Worker and beat log through LOGGING above, one line per event, like the web process.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Two queues so a long job never holds up an email (docs/scaling.md): reminders, digests and
+# deliveries on "notifications"; bulletins, tally checks and other long jobs on "bulk". The
+# compose file runs one worker per queue (the bulk worker also helps with notifications).
+CELERY_TASK_DEFAULT_QUEUE = "notifications"
+CELERY_TASK_ROUTES = {
+    "tracker.*": {"queue": "notifications"},
+    "notifications.*": {"queue": "notifications"},
+    "bulletins.*": {"queue": "bulk"},
+    "projects.check_tallies": {"queue": "bulk"},
+}
 
 # Reminders and digests collect deadlines from these sources, each a
 # notifications.sources.DeadlineSource (notifications imports neither; tracker never
