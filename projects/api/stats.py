@@ -18,6 +18,7 @@ from regions.models import Division, Park
 
 from ..choices import BaseFunction, Stage
 from ..models import IndustryChain, Project
+from ..tallies import tally_groups
 from .filters import ProjectFilter
 
 
@@ -98,3 +99,11 @@ class ProjectStatsView(StatsView):
 
     def shown(self, row):
         return in_money(row)
+
+    def from_tally(self, request, group_by, filterset):
+        groups = tally_groups(
+            request.user, request.query_params, group_by, filterset.form.cleaned_data
+        )
+        if groups is None:
+            return None
+        return [{"group_key": group.pop("key"), **group} for group in groups]

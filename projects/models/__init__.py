@@ -12,6 +12,7 @@ from .projects import (
     ProjectQuerySet,
     ProjectUpdate,
 )
+from .tallies import ProjectTally
 
 __all__ = [
     "DATE_ORDER",
@@ -27,5 +28,6 @@ __all__ = [
     "Project",
     "ProjectEvidence",
     "ProjectQuerySet",
+    "ProjectTally",
     "ProjectUpdate",
 ]

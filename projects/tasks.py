@@ -1,0 +1,23 @@
+"""Background work of the projects app (Celery; routed to the "bulk" queue)."""
+
+import logging
+
+from celery import shared_task
+
+from .tallies import check
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="projects.check_tallies")
+def check_tallies(tenant=None, repair=False):
+    """Recount the project tally; log and return how many cells differed (0: exact)."""
+    found = check(tenant, repair=repair)
+    if found:
+        logger.error(
+            "Project tally: %d cells differ from the projects%s; first: %r",
+            len(found),
+            " (rebuilt)" if repair else "",
+            found[0],
+        )
+    return len(found)
