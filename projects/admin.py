@@ -3,7 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
-from django.db.models import Count, Sum
+from django.db.models import Sum
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,13 +15,20 @@ from core.deadlines import light_for
 from core.display import light, wan, yi
 from core.evidence_forms import MultipleEvidenceField
 from core.ledger_admin import LedgerAdmin
+from core.paginator import MoreThan, capped_count, count_cap
 from tracker.admin_scoping import DepartmentScopedAdmin
 
-from . import courting, services
+from . import courting, services, tallies
 from .admin_blockers import ProjectProblemsAdmin
 from .admin_courting import CourtingCaseAdmin  # noqa: F401  (registers the page)
 from .admin_duplicates import DuplicateReviewAdmin
-from .admin_filters import HasOpenProblemsFilter, MilestoneOverdueFilter, OriginProvinceFilter
+from .admin_filters import (
+    HasOpenProblemsFilter,
+    HostDivisionFilter,
+    LedgerYearFilter,
+    MilestoneOverdueFilter,
+    OriginProvinceFilter,
+)
 from .choices import Stage
 from .models import MONEY, IndustryChain, Project, ProjectUpdate
 from .resources import ProjectResource
@@ -105,19 +113,25 @@ class ProjectAdmin(
         "report_link",
     ]
     list_display_links = ["code", "name"]
+    # Choices from the small reference tables the user reads (core.admin turns a plain
+    # related field into a VisibleRelatedFilter), never a DISTINCT over the list.
     list_filter = [
         "stage",
         OriginProvinceFilter,
-        ("host_division", admin.RelatedOnlyFieldListFilter),
-        ("park", admin.RelatedOnlyFieldListFilter),
-        ("industry_chain", admin.RelatedOnlyFieldListFilter),
-        ("responsible_department", admin.RelatedOnlyFieldListFilter),
-        "year",
+        ("host_division", HostDivisionFilter),
+        "park",
+        "industry_chain",
+        "responsible_department",
+        LedgerYearFilter,
         "is_key",
         MilestoneOverdueFilter,
         HasOpenProblemsFilter,
     ]
     search_fields = ["code", "name", "investor"]
+    search_grams = ("code", "name", "investor")  # core.search: one GIN index
+    # One count a page: the tally's, or up to TRACKER_COUNT_CAP rows (core.admin_lists).
+    capped_count = True
+    show_full_result_count = False
     autocomplete_fields = [
         "origin",
         "host_division",
@@ -167,20 +181,31 @@ class ProjectAdmin(
         label, date = milestone
         return light(light_for(date), f"{label} {date:%Y-%m-%d}")
 
+    def list_count(self, request, queryset):
+        return self.list_totals(request, queryset)["count"]
+
+    def list_totals(self, request, queryset):
+        """Count and sums of the filtered list, once a request: from the tally when the
+        admin's filters are ones it covers, else from the rows when they are no more than
+        TRACKER_COUNT_CAP (one query over at most cap + 1 rows), else only "more than the
+        cap" (core.paginator.MoreThan) and no sums."""
+        if not hasattr(request, "_project_totals"):
+            request._project_totals = tally_totals(request) or row_totals(queryset)
+        return request._project_totals
+
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
-            totals = changelist.queryset.aggregate(
-                count=Count("pk"),
-                total_investment=Sum("total_investment"),
-                funds_in_place=Sum("funds_in_place"),
-            )
-            response.context_data["totals"] = {
-                "count": totals["count"],
-                "total_investment": yi(totals["total_investment"]),
-                "funds_in_place": yi(totals["funds_in_place"]),
-            }
+            totals = self.list_totals(request, changelist.queryset)
+            if isinstance(totals["count"], MoreThan):
+                response.context_data["totals_beyond"] = count_cap()
+            else:
+                response.context_data["totals"] = {
+                    "count": totals["count"],
+                    "total_investment": yi(totals["total_investment"]),
+                    "funds_in_place": yi(totals["funds_in_place"]),
+                }
         return response
 
     def report_initial(self, project):
@@ -192,6 +217,50 @@ class ProjectAdmin(
 
     def record_report(self, project, user, data):
         services.record_project_update(project=project, author=user, **data)
+
+
+#: The changelist's filter parameters the tally covers, as the API's filters name them
+#: (projects.tallies); NEUTRAL ones change the order or the page, not the rows.
+ADMIN_TO_API = {
+    "stage__exact": "stage",
+    "year": "year",
+    "origin_province": "origin_province",
+    "host_division__id__exact": "host_division",
+    "park__id__exact": "park",
+    "industry_chain__id__exact": "industry_chain",
+    "responsible_department__id__exact": "responsible_department",
+}
+NEUTRAL = {"o", "p", "_popup", "_to_field", "_facets"}
+
+
+def tally_totals(request):
+    """The totals from the tally (one query), or None when the filters are not covered."""
+    params = QueryDict(mutable=True)
+    for name, value in request.GET.items():
+        if name in ADMIN_TO_API:
+            params[ADMIN_TO_API[name]] = value
+        elif name not in NEUTRAL:
+            return None  # a search, is_key, overdue, the city...: count the rows
+    groups = tallies.tally_groups(request.user, params, "stage")
+    if groups is None:
+        return None
+    return {
+        "count": sum(group["projects"] for group in groups),
+        "total_investment": sum((group["total_investment"] for group in groups), Decimal(0)),
+        "funds_in_place": sum((group["funds_in_place"] for group in groups), Decimal(0)),
+    }
+
+
+def row_totals(queryset):
+    """The count up to TRACKER_COUNT_CAP (a MoreThan beyond it, and no sums), then the
+    sums of a list no longer than the cap."""
+    counted = capped_count(queryset, count_cap())
+    if counted is None:
+        return {"count": MoreThan(count_cap() + 1)}
+    sums = queryset.order_by().aggregate(
+        total_investment=Sum("total_investment"), funds_in_place=Sum("funds_in_place")
+    )
+    return {"count": counted, **sums}
 
 
 @admin.register(ProjectUpdate)

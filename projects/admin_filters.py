@@ -1,11 +1,13 @@
 from django.contrib import admin
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_filters import YesNoFilter
+from core.admin_filters import VisibleRelatedFilter, YesNoFilter
+from core.tenancy import reach_of
 from regions.models import Division
 
-from .models import Blocker
+from . import tallies
+from .models import Blocker, Project
 
 
 class OriginProvinceFilter(admin.SimpleListFilter):
@@ -18,6 +20,53 @@ class OriginProvinceFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value():
             return queryset.from_province(Division(pk=int(self.value())))
+        return queryset
+
+
+class HostDivisionFilter(VisibleRelatedFilter):
+    """Host counties and districts: the divisions of the user's cities, down two levels
+    (a city's districts, a province's cities and their counties), not every division of
+    the country that investors come from, and not a DISTINCT over the list."""
+
+    def field_choices(self, field, request, model_admin):
+        reach = reach_of(request.user)
+        if reach.everything:
+            from regions.models import Tenant
+
+            codes = list(Tenant.objects.values_list("code", flat=True))
+        else:
+            codes = [*reach.own, *reach.cities, *reach.region_cities]
+        divisions = Division.objects.filter(
+            Q(code__in=codes) | Q(parent__code__in=codes) | Q(parent__parent__code__in=codes)
+        )
+        return [(d.pk, str(d)) for d in divisions.order_by("code", "name")]
+
+
+class LedgerYearFilter(admin.SimpleListFilter):
+    """The ledger year, newest first: the years of the user's tally cells
+    (projects.tallies.tally_years), else every year between the first and the last of the
+    list (two index probes, where a DISTINCT would read every row)."""
+
+    title = _("ledger year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = tallies.tally_years(request.user)
+        if years is None:
+            ends = Project.objects.visible_to(request.user).aggregate(
+                first=Min("year"), last=Max("year")
+            )
+            if ends["first"] is None:
+                return []
+            years = range(ends["last"], ends["first"] - 1, -1)
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isascii() and value.isdigit() and len(value) <= 4:
+            return queryset.filter(year=int(value))
+        if value:
+            return queryset.none()
         return queryset
 
 

@@ -222,3 +222,47 @@ def test_anonymous_callers_get_401_before_any_parameter_is_read(db):
 
     answer = APIClient().get(URL, {**SYNC, "updated_after": "nonsense"})
     assert answer.status_code == 401
+
+
+# The generic key (core.keyset) on another model: a total order walked by seeks.
+
+
+def test_a_key_walks_a_whole_table_by_seeks_in_its_order():
+    from core.keyset import ListKey
+
+    chains(30, at=timezone.now())
+    IndustryChain.objects.filter(
+        pk__in=list(IndustryChain.objects.values_list("pk", flat=True)[:10])
+    ).update(group=IndustryChainGroup.HEBEI_SIX_CHAINS)
+    key = ListKey("group", "name", "id")
+    expected = list(IndustryChain.objects.order_by("group", "name", "id"))
+    read, after = [], None
+    while True:
+        rows = IndustryChain.objects.order_by(*key.ordering())
+        if after is not None:
+            rows = key.seek(rows, key.decode(after, IndustryChain))
+        page = list(rows[:7])
+        read += page
+        if len(page) < 7:
+            break
+        after = key.encode(key.values(page[-1]))
+    assert read == expected
+
+
+@pytest.mark.parametrize("cursor", ["", "!", "W10", "WzFd", "bnVsbA", "WyJhIiwiYiIsIjEiXQ"])
+def test_a_key_refuses_what_it_did_not_write(cursor):
+    from rest_framework.exceptions import ValidationError
+
+    from core.keyset import ListKey
+
+    key = ListKey("group", "name", "id")
+    with pytest.raises(ValidationError) as refused:
+        key.decode(cursor or "e30", IndustryChain)  # "e30" is {}
+    assert list(refused.value.detail) == ["cursor"]
+
+
+def test_every_envelope_has_the_cursor_and_the_count_cap_fields(client):
+    chains(3, at=timezone.now() - datetime.timedelta(hours=1))
+    for params in (SYNC, {"page": 1}):
+        body = client.get(URL, params).json()
+        assert body["next_cursor"] is None and body["count_more_than"] is None

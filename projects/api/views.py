@@ -1,10 +1,13 @@
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
+from core.keyset import ListKey
 from core.rest.reports import reports_action
+from core.rest.viewsets import TrackerSearchFilter
+from core.search import with_grams
 from tracker.api.viewsets import DepartmentOwnedViewSet, TrackerReadOnlyViewSet
 
-from .. import services
+from .. import services, tallies
 from ..models import Blocker, IndustryChain, Project, ProjectUpdate
 from .filters import ProjectFilter
 from .serializers import (
@@ -42,19 +45,27 @@ def with_open_blockers(queryset, user):
     return queryset.annotate(open_blockers=Coalesce(Subquery(unsolved), 0))
 
 
+#: The list's order, total across cities (two cities may both have XM-2024-001): the
+#: project_list_keyset index's expressions (projects.models.projects).
+PROJECT_LIST_KEY = ListKey("-year", "code", "id")
+
+
 class ProjectViewSet(DepartmentOwnedViewSet):
     """Investment projects (招商项目) with their status reports. Money is in 万元.
 
     Officials create and change only their own department's projects; supervisors any.
+    The list pages by cursor at any depth (core.keyset; docs/api.md).
     """
 
+    list_key = PROJECT_LIST_KEY
+    search_grams = ("code", "name", "investor")  # core.search.with_grams: one GIN index
     queryset = Project.objects.select_related(
         "origin__parent__parent",
         "host_division",
         "park",
         "industry_chain",
         "responsible_department",
-    ).order_by("-year", "code")
+    ).order_by(*PROJECT_LIST_KEY.ordering())
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilter
     search_fields = ["code", "name", "investor"]
@@ -68,6 +79,17 @@ class ProjectViewSet(DepartmentOwnedViewSet):
         return queryset.prefetch_related(
             Prefetch("updates", queryset=ProjectUpdate.objects.select_related("author"))
         )
+
+    def filter_queryset(self, queryset):
+        # The search's LIKE/ILIKE (TrackerSearchFilter) stays the exact test; the grams
+        # condition lets PostgreSQL's GIN index find a two-character term's rows.
+        queryset = super().filter_queryset(queryset)
+        terms = TrackerSearchFilter().get_search_terms(self.request)
+        return with_grams(queryset, self.search_grams, terms) if terms else queryset
+
+    def tally_count(self):
+        """The list's count from the tally when its filters are covered (None: count rows)."""
+        return tallies.tally_count(self.request.user, self.request.query_params)
 
     def get_serializer_class(self):
         return ProjectListSerializer if self.action == "list" else super().get_serializer_class()

@@ -4,13 +4,14 @@ import itertools
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.display import wan
 from core.evidence import EvidenceFile
+from core.keyset import Negated
 from core.ownership import OwnedManager, OwnedQuerySet
 from core.reports import Report
 from core.timestamps import Timestamped
@@ -187,12 +188,15 @@ class Project(TenantOwned, Timestamped):
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")
-        ordering = ["-year", "code"]
+        # Total (two cities may both have XM-2024-001) and in one direction: the year
+        # negated, so that "after this row" is one row comparison (core.keyset).
+        ordering = [Negated("year").asc(), "code", "id"]
         indexes = [
             models.Index(fields=["year", "stage"], name="project_year_stage"),
-            # The lists' default order; with the id included, a page of ids is read from
-            # the index alone (see core.rest.pagination).
-            models.Index(fields=["-year", "code"], include=["id"], name="project_list_order"),
+            # The lists' order: a page of ids, a cursor's rows, a count up to the cap and
+            # the last pages (read backwards) come from the index alone
+            # (core.rest.pagination, core.keyset).
+            models.Index(Negated("year"), F("code"), F("id"), name="project_list_keyset"),
             # A syncing client pages by (updated_at, id) (core.rest.sync).
             models.Index(fields=["updated_at", "id"], name="project_sync"),
         ]
