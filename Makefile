@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format setup migrate seed clean bench-data bench
+.PHONY: run test lint format setup migrate seed clean bench-data bench bench-data-now bench-now
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,15 +40,29 @@ format: setup
 	$(BIN)/ruff format .
 
 # The benchmark (docs/benchmarks.md): fill a PostgreSQL database, then measure against it.
-BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker_bench
+# SCALE picks the sizes and the database (bench/scale.py): 100k (tracker_bench) or 1m
+# (tracker_bench_1m); BENCH_DATABASE_URL overrides the database, BENCH_DATA_ARGS adds
+# generator options (--replace to load anew), BENCH_ARGS bench/run.py's. One bench at a
+# time on the machine: both hold /tmp/tracker-bench.lock (waiting for the other).
+SCALE ?= 100k
+BENCH_DATABASE_URL ?= $(shell $(BIN)/python -m bench.scale $(SCALE) --database-url)
+BENCH_LOCK := flock /tmp/tracker-bench.lock
 
 bench-data: setup
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/generate_load_data.py \
-		--projects 100000 --updates-per-project 10 --tasks 10000
+	$(BENCH_LOCK) $(MAKE) --no-print-directory bench-data-now
 
 bench: setup
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BENCH_LOCK) $(MAKE) --no-print-directory bench-now
+
+# The same, without the lock (what the two targets run once they hold it).
+bench-data-now:
+	$(BIN)/python -m bench.scale $(SCALE) --create-database "$(BENCH_DATABASE_URL)"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/generate_load_data.py \
+		--scale $(SCALE) $(BENCH_DATA_ARGS)
+
+bench-now:
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

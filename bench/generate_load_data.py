@@ -1,10 +1,11 @@
 """Fill the database with deterministic synthetic load data for benchmarks.
 
-    .venv/bin/python bench/generate_load_data.py [--projects N] [--updates-per-project N]
-        [--tasks N] [--seed N] [--replace] [--verbosity 0]
+    .venv/bin/python bench/generate_load_data.py [--scale 100k|1m] [--projects N]
+        [--updates-per-project N] [--tasks N] [--seed N] [--replace] [--verbosity 0]
 
-25 synthetic cities of Hebei and Shandong with their counties, parks, departments and
-officials, projects with their update history, and key tasks (bench.load_data), in the
+25 synthetic cities of Hebei and Shandong (each a tenant under its province's) with their
+counties, parks, departments and officials, projects with their update history, and key
+tasks (bench.load_data), sized by ``--scale`` (bench.scale) unless given, in the
 database of DATABASE_URL, migrated first (``make bench-data`` does both). Refuses when
 load data is already there unless --replace is given.
 
@@ -28,6 +29,7 @@ if __name__ == "__main__":
 
 from django.db import IntegrityError
 
+from bench import scale as scales
 from bench.load_data import (
     MAX_PROJECTS,
     MAX_TASKS,
@@ -71,9 +73,12 @@ class ProgressBar:
 
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--projects", type=int, default=100_000)
-    parser.add_argument("--updates-per-project", type=int, default=10)
-    parser.add_argument("--tasks", type=int, default=10_000)
+    parser.add_argument(
+        "--scale", default=scales.DEFAULT, help=f"sizes of {', '.join(scales.SCALES)}"
+    )
+    parser.add_argument("--projects", type=int, help="default: the scale's")
+    parser.add_argument("--updates-per-project", type=int, help="default: the scale's")
+    parser.add_argument("--tasks", type=int, help="default: the scale's")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
         "--replace",
@@ -84,6 +89,13 @@ def parse_arguments(argv):
         "-v", "--verbosity", type=int, default=1, help="0: no progress bar on stderr"
     )
     args = parser.parse_args(argv)
+    try:
+        sizes = scales.scale(args.scale)
+    except scales.UnknownScale as error:
+        parser.error(str(error))
+    for name in ("projects", "updates_per_project", "tasks"):
+        if getattr(args, name) is None:
+            setattr(args, name, getattr(sizes, name))
     if not 0 <= args.projects <= MAX_PROJECTS:
         parser.error(f"--projects must be between 0 and {MAX_PROJECTS:,}.")
     if not 0 <= args.tasks <= MAX_TASKS:

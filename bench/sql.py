@@ -16,7 +16,7 @@ WITH page AS (
     LEFT JOIN projects_industrychain c ON c.id = p.industry_chain_id
     JOIN tracker_department d ON d.id = p.responsible_department_id
     {where}
-    ORDER BY p.year DESC, p.code
+    ORDER BY {order}
     LIMIT 50 OFFSET {offset}
 )
 SELECT page.*, u.id AS update_id, u.reported_on, u.stage AS update_stage,
@@ -28,18 +28,34 @@ PROJECT_COUNT = "SELECT count(*) FROM projects_project p {where}"
 
 FILTER = "WHERE p.year = 2023 AND p.stage = 'under_construction'"
 # A Chinese term has no case: the API matches it with a plain LIKE (TrackerSearchFilter).
-SEARCH = (
-    "WHERE p.code LIKE '%%{term}%%' OR p.name LIKE '%%{term}%%' OR p.investor LIKE '%%{term}%%'"
-)
+MATCH = "p.code LIKE '%%{term}%%' OR p.name LIKE '%%{term}%%' OR p.investor LIKE '%%{term}%%'"
+SEARCH = "WHERE " + MATCH
+
+
+LIST_ORDER = "p.year DESC, p.code"
+# The list's total order as the cursor reads it (core.keyset): the project_list_keyset
+# index's expressions, so that "after the cursor" is one range scan.
+KEY = "(-p.year), p.code, p.id"
 
 
 def project_list(where="", offset=0):
-    return [PROJECT_ROWS.format(where=where, offset=offset), PROJECT_COUNT.format(where=where)]
+    rows = PROJECT_ROWS.format(where=where, order=LIST_ORDER, offset=offset)
+    return [rows, PROJECT_COUNT.format(where=where)]
+
+
+def project_list_after(key, condition=""):
+    """A page after the cursor's ``key`` (year, code, id); a cursor page is not counted."""
+    year, code, pk = key
+    code = code.replace("'", "''")
+    where = f"WHERE ({KEY}) > ({-int(year)}, '{code}', {int(pk)})"
+    if condition:
+        where += f" AND ({condition})"
+    return [PROJECT_ROWS.format(where=where, order=KEY, offset=0)]
 
 
 def project_detail(project_id):
     return [
-        PROJECT_ROWS.format(where=f"WHERE p.id = {int(project_id)}", offset=0),
+        PROJECT_ROWS.format(where=f"WHERE p.id = {int(project_id)}", order=LIST_ORDER, offset=0),
     ]
 
 
@@ -58,7 +74,7 @@ PROJECT_GROUPS = {
 }
 
 
-def project_stats(group_by):
+def project_stats(group_by, where=""):
     joins = ""
     if group_by == "origin_province":
         joins = (
@@ -66,7 +82,7 @@ def project_stats(group_by):
             "LEFT JOIN regions_division op ON op.id = o.parent_id"
         )
     key = PROJECT_GROUPS[group_by]
-    return [f"SELECT {key} AS key, {MONEY} FROM projects_project p {joins} GROUP BY 1"]
+    return [f"SELECT {key} AS key, {MONEY} FROM projects_project p {joins} {where} GROUP BY 1"]
 
 
 TASK_GROUPS = {

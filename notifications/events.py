@@ -85,6 +85,12 @@ def envelope(event_type, obj, data, at, city):
 
 def wanting(event_type, tenant):
     """The active subscriptions of ``tenant`` (a city) that want ``event_type``."""
+    return wanting_any([event_type], tenant)
+
+
+def wanting_any(event_types, tenant):
+    """The active subscriptions of ``tenant`` (a city) that want any of ``event_types``:
+    one read for the events one change publishes together."""
     if tenant is None:
         return []
     # A handful of subscriptions: filtered here rather than with a JSON lookup, which
@@ -93,7 +99,7 @@ def wanting(event_type, tenant):
     return [
         subscription
         for subscription in subscriptions.order_by("pk")
-        if event_type in (subscription.events or [])
+        if any(event_type in (subscription.events or []) for event_type in event_types)
     ]
 
 
@@ -102,13 +108,37 @@ def publish(event_type, *, obj, data, at=None, subscriptions=None):
     subscription of ``obj``'s city that wants it (or for those of ``subscriptions`` of
     that city: all of them for no object), in the caller's transaction; returns the
     dispatches. Delivery is asked for once the transaction commits."""
-    if event_type not in EVENT_TYPES and event_type != PING:
-        raise ValueError(f"Unknown event type: {event_type!r}")
+    check_type(event_type)
     tenant = tenant_of(obj)
     if subscriptions is None:
         targets = wanting(event_type, tenant)
     else:
         targets = [s for s in subscriptions if tenant is None or s.tenant_id == tenant]
+    return record(dispatches(event_type, obj, data, at, targets, tenant))
+
+
+def publish_together(events, *, obj, at=None):
+    """``publish`` each ``(event_type, data)`` of ``events`` about ``obj`` (what one change
+    tells: a report that also moves a stage) with one read of the city's subscriptions
+    and one insert; returns the dispatches."""
+    for event_type, _data in events:
+        check_type(event_type)
+    tenant = tenant_of(obj)
+    subscriptions = wanting_any([event_type for event_type, _data in events], tenant)
+    rows = []
+    for event_type, data in events:
+        targets = [s for s in subscriptions if event_type in (s.events or [])]
+        rows += dispatches(event_type, obj, data, at, targets, tenant)
+    return record(rows)
+
+
+def check_type(event_type):
+    if event_type not in EVENT_TYPES and event_type != PING:
+        raise ValueError(f"Unknown event type: {event_type!r}")
+
+
+def dispatches(event_type, obj, data, at, targets, tenant):
+    """The unsaved dispatches of one event (one id) to ``targets``."""
     if not targets:
         return []
     at = at or timezone.now()
@@ -118,23 +148,28 @@ def publish(event_type, *, obj, data, at=None, subscriptions=None):
         city: envelope(event_type, obj, data, at, city)
         for city in {tenant or s.tenant_id for s in targets}
     }
-    rows = Dispatch.objects.bulk_create(
-        [
-            Dispatch(
-                tenant_id=subscription.tenant_id,
-                kind=Dispatch.Kind.EVENT,
-                channel=Channel.WEBHOOK,
-                subscription=subscription,
-                recipient=f"webhook:{subscription.pk}",
-                subject_key=event_id,
-                period=timezone.localdate(at),
-                subject=event_type,
-                body_text="",
-                payload=payloads[tenant or subscription.tenant_id],
-            )
-            for subscription in targets
-        ]
-    )
+    return [
+        Dispatch(
+            tenant_id=subscription.tenant_id,
+            kind=Dispatch.Kind.EVENT,
+            channel=Channel.WEBHOOK,
+            subscription=subscription,
+            recipient=f"webhook:{subscription.pk}",
+            subject_key=event_id,
+            period=timezone.localdate(at),
+            subject=event_type,
+            body_text="",
+            payload=payloads[tenant or subscription.tenant_id],
+        )
+        for subscription in targets
+    ]
+
+
+def record(rows):
+    """Insert the dispatches, and ask for delivery once the transaction commits."""
+    if not rows:
+        return []
+    rows = Dispatch.objects.bulk_create(rows)
     transaction.on_commit(ask_for_delivery)
     return rows
 

@@ -11,7 +11,7 @@ from core.display import wan
 from core.evidence import evidence_atomic, store_evidence
 from core.ownership import is_supervisor
 from core.reports import record_report
-from notifications.events import publish
+from notifications.events import publish, publish_together
 
 from .choices import PIPELINE, STAGE_DATE_FIELDS, Stage, stages_reached
 from .models import ProjectEvidence, ProjectUpdate
@@ -156,9 +156,13 @@ def record_project_update(
 
 
 def publish_report(report, previous_stage):
+    """The report's events: recorded, and a stage reached when it moved one (one read of
+    the city's subscriptions for both)."""
     project = report.project
     data = project_event(project, report_id=report.pk, reported_on=report.reported_on.isoformat())
-    publish("project.report_recorded", obj=project, data=data)
+    events = [("project.report_recorded", data)]
     if project.stage != previous_stage:
-        data = project_event(project, previous_stage=previous_stage)
-        publish("project.stage_changed", obj=project, data=data)
+        events.append(
+            ("project.stage_changed", project_event(project, previous_stage=previous_stage))
+        )
+    publish_together(events, obj=project)

@@ -1,4 +1,5 @@
-"""Twelve bureaus in each synthetic city, and two officials in each bureau."""
+"""Twelve bureaus in each synthetic city, and two officials in each bureau, all of the
+city's tenant."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -27,6 +28,7 @@ def create_departments(world):
                     division=city,
                     has_liaison_section=rng.random() < 0.4,
                     email=f"{USERNAME_PREFIX}d{index:03d}@{EMAIL_DOMAIN}",
+                    tenant_id=world.tenant_of_city[city.pk],
                 )
             )
     Department.objects.bulk_create(rows, batch_size=BATCH_SIZE)
@@ -78,6 +80,7 @@ def create_officials(world):
         Official(
             user_id=user_ids[username(index, n)],
             department_id=department_id,
+            tenant_id=world.tenant_of_city[world.city_of_department[department_id]],
             phone=f"13{rng.randint(0, 999_999_999):09d}",
         )
         for index, department_id in enumerate(world.department_ids, start=1)

@@ -1,9 +1,10 @@
-"""Synthetic cities, their counties and districts, and three parks in each county."""
+"""Synthetic cities, their counties and districts, and three parks in each county; each
+city is a tenant (docs/tenants.md) under its province's, as in a province-wide tracker."""
 
 import datetime
 
-from regions.choices import DivisionLevel, ParkKind
-from regions.models import Division, Park
+from regions.choices import DivisionLevel, ParkKind, TenantKind
+from regions.models import Division, Park, Tenant
 
 from .markers import NAME_PREFIX
 from .rows import BATCH_SIZE
@@ -35,9 +36,36 @@ def create_cities(world):
     world.cities = list(
         Division.objects.filter(name__startswith=NAME_PREFIX, parent__isnull=False)
         .exclude(parent__name__startswith=NAME_PREFIX)
+        .select_related("parent")
         .order_by("name")
     )
     world.counts["divisions"] = len(rows)
+    create_tenants(world)
+
+
+def create_tenants(world):
+    """A tenant per synthetic city (its division's code), under its province's tenant:
+    every city-owned row the generator writes names its city's."""
+    provinces = {}
+    for province_code, province_name, _count in PROVINCES:
+        provinces[province_code], _ = Tenant.objects.get_or_create(
+            code=province_code, defaults={"name": province_name, "kind": TenantKind.PROVINCE}
+        )
+    codes = {city.pk: city.code for city in world.cities}
+    Tenant.objects.bulk_create(
+        [
+            Tenant(
+                code=city.code,
+                name=city.name,
+                kind=TenantKind.CITY,
+                parent=provinces[city.parent.code],
+            )
+            for city in world.cities
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    world.tenant_of_city = codes
+    world.counts["tenants"] = len(codes)
 
 
 def create_counties(world):

@@ -23,6 +23,7 @@ ORIGIN_WEIGHTS = {"110000": 50, "120000": 20, "130000": 30}
 PROJECT_FIELDS = (
     *(Project._meta.get_field(name).attname for name in LEDGER_FIELDS),
     "is_demo",
+    "tenant_id",
 )
 DEFAULTS = {name: Project._meta.get_field(name).get_default() for name in LEDGER_FIELDS}
 
@@ -53,7 +54,13 @@ def create_projects(world, count, updates_per_project):
     for start in range(0, count, BATCH_SIZE):
         batch = [draw.project(n) for n in range(start + 1, min(count, start + BATCH_SIZE) + 1)]
         rows = [
-            (*(project.get(name, DEFAULTS[name]) for name in LEDGER_FIELDS), False)
+            (
+                *(project.get(name, DEFAULTS[name]) for name in LEDGER_FIELDS),
+                False,
+                # The city of its county, whose bureau leads it: never the default tenant
+                # (COPY would fill in the home city's for every project).
+                world.tenant_of_city[world.city_of_department[project["responsible_department"]]],
+            )
             for project, _timeline in batch
         ]
         world.writer.insert(Project, PROJECT_FIELDS, rows)

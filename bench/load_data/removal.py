@@ -3,8 +3,9 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from notifications.models import Dispatch
 from projects.models import Project, ProjectUpdate
-from regions.models import Division, Park
+from regions.models import Division, Park, Tenant
 from tracker.models import Department, KeyTask, TaskUpdate, WorkPoint
 
 from .markers import (
@@ -22,6 +23,7 @@ def load_querysets():
     supporting = KeyTask.supporting_departments.through.objects.filter(
         keytask__code__startswith=TASK_CODE_PREFIX
     )
+    tenants = Tenant.objects.filter(name__startswith=NAME_PREFIX)
     return [
         ("project updates", project_updates),
         ("projects", Project.objects.filter(code__startswith=PROJECT_CODE_PREFIX)),
@@ -31,6 +33,9 @@ def load_querysets():
         ("work points", WorkPoint.objects.filter(title__startswith=WORK_POINT_PREFIX)),
         ("users", get_user_model().objects.filter(username__startswith=USERNAME_PREFIX)),
         ("departments", Department.objects.filter(name__startswith=NAME_PREFIX)),
+        # What a bench's notification runs queued for the synthetic cities.
+        ("dispatches", Dispatch.objects.filter(tenant__in=tenants)),
+        ("tenants", tenants),
         ("parks", Park.objects.filter(name__startswith=NAME_PREFIX)),
         (
             "county-level divisions",

@@ -1,4 +1,5 @@
-"""Work points of each year's plan, and key tasks under them with their deadlines."""
+"""Work points of each city's plan for each year, and key tasks under them with their
+deadlines, each of its lead bureau's city (tenant)."""
 
 import datetime
 
@@ -22,32 +23,38 @@ TASK_FIELDS = (
     "progress",
     "completed_on",
     "is_demo",
+    "tenant_id",
 )
 
 
 def create_work_points(world):
+    """Each city's own plan: the same themes, numbered alike, in every city's tenant."""
     rows = []
-    for year in TASK_YEARS:
-        number = WORK_POINT_FIRST_NUMBER
-        for aspect, themes in WORK_POINT_THEMES.items():
-            for theme in themes:
-                rows.append(
-                    WorkPoint(
-                        year=year,
-                        aspect=aspect,
-                        number=number,
-                        title=f"{WORK_POINT_PREFIX}：{theme}（{year}）",
+    for city in world.cities:
+        for year in TASK_YEARS:
+            number = WORK_POINT_FIRST_NUMBER
+            for aspect, themes in WORK_POINT_THEMES.items():
+                for theme in themes:
+                    rows.append(
+                        WorkPoint(
+                            year=year,
+                            aspect=aspect,
+                            number=number,
+                            title=f"{WORK_POINT_PREFIX}：{theme}（{year}）",
+                            tenant_id=world.tenant_of_city[city.pk],
+                        )
                     )
-                )
-                number += 1
+                    number += 1
     WorkPoint.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    city_of_tenant = {code: city_id for city_id, code in world.tenant_of_city.items()}
     world.work_points_by_year = {}
-    for pk, year in (
+    for pk, tenant_id, year in (
         WorkPoint.objects.filter(title__startswith=WORK_POINT_PREFIX)
-        .order_by("year", "number")
-        .values_list("id", "year")
+        .order_by("tenant_id", "year", "number")
+        .values_list("id", "tenant_id", "year")
     ):
-        world.work_points_by_year.setdefault(year, []).append(pk)
+        key = (city_of_tenant[tenant_id], year)
+        world.work_points_by_year.setdefault(key, []).append(pk)
     world.counts["work points"] = len(rows)
 
 
@@ -110,7 +117,7 @@ def task_row(world, rng, number, year, lead, places, chains):
         year,
         title,
         "",
-        rng.choice(world.work_points_by_year[year]),
+        rng.choice(world.work_points_by_year[(world.city_of_department[lead], year)]),
         lead,
         deadline,
         status,
@@ -118,6 +125,7 @@ def task_row(world, rng, number, year, lead, places, chains):
         progress,
         completed_on,
         False,
+        world.tenant_of_city[world.city_of_department[lead]],
     )
 
 

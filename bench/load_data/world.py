@@ -23,12 +23,15 @@ class World:
     cities: list = field(default_factory=list)
     counties: list = field(default_factory=list)
     parks_by_county: dict = field(default_factory=dict)
+    # Set by places.create_tenants: each city's tenant code by the city's division id.
+    tenant_of_city: dict = field(default_factory=dict)
     # Set by people.py: department ids in creation order (city by city, bureaus in the
     # order of shapes.BUREAUS), by city id, and each one's city id.
     department_ids: list = field(default_factory=list)
     departments_by_city: dict = field(default_factory=dict)
     city_of_department: dict = field(default_factory=dict)
-    # Set by tasks.py: work point ids by year, in number order.
+    # Set by tasks.py: work point ids by (city id, year), in number order: a city's key
+    # tasks link to its own work points (a record links within its tenant).
     work_points_by_year: dict = field(default_factory=dict)
     # Set by projects.read_reference: (id, name) of origins by province code, of chains.
     origins: dict = field(default_factory=dict)
