@@ -31,6 +31,29 @@ class City:
     def open_items(self, due_by):
         return (item for item in sources.open_items(due_by) if self.owns(item))
 
+    def top_open(self, due_by, today, limit):
+        """Per department of the city and source: (department id, overdue, total, items),
+        the ``limit`` most urgent open items due by ``due_by`` (overdue: due before
+        ``today``), cut in SQL by the sources that can (``open_queries``), else read whole."""
+        for source in sources.sources():
+            if hasattr(source, "open_queries"):
+                for query in source.open_queries(due_by):
+                    yield from self.own(sources.top_per_department(query, limit, today))
+            else:
+                yield from self.own(grouped(source.open_items(due_by), lambda i: i.due_on < today))
+
+    def top_completed(self, start, end, limit):
+        """Likewise the items completed between ``start`` and ``end``, overdue False."""
+        for source in sources.sources():
+            if hasattr(source, "completed_queries"):
+                for query in source.completed_queries(start, end):
+                    yield from self.own(sources.top_per_department(query, limit))
+            else:
+                yield from self.own(grouped(source.completed_items(start, end), lambda i: False))
+
+    def own(self, groups):
+        return (group for group in groups if group[0] in self.department_ids)
+
     def completed_items(self, start, end):
         return (item for item in sources.completed_items(start, end) if self.owns(item))
 
@@ -44,6 +67,15 @@ class City:
             involved = problem.department_ids & self.department_ids
             if involved:
                 yield problem, involved
+
+
+def grouped(items, is_overdue):
+    """(department id, overdue, total, items) of a source's items read whole."""
+    groups = {}
+    for item in items:
+        groups.setdefault((item.department_id, is_overdue(item)), []).append(item)
+    for (department_id, overdue), found in groups.items():
+        yield department_id, overdue, len(found), found
 
 
 def each_city(plan, *args, **kwargs):

@@ -7,13 +7,14 @@ about the same thing, to the same recipient supersedes it, or its time is over
 (``WORTH_SENDING_DAYS``): a day missed is caught up by the next day's email, once.
 """
 
+import contextlib
+import contextvars
 import datetime
 import logging
 import time
 from collections import Counter
 
-from django.db import InterfaceError, OperationalError, transaction
-from django.db import connection as database
+from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -28,7 +29,9 @@ from .claims import (  # noqa: F401  (the tests and the admin read these here)
     claim_rows,
     claimable,
     due_rows,
+    is_ordered,
 )
+from .marks import MARK_EVERY, SentMarks, record_sent, renew_claims  # noqa: F401
 from .models import Dispatch
 from .outcomes import mark_failed  # noqa: F401
 
@@ -95,22 +98,74 @@ def queue(
         "subject_key": subject_key,
         "period": period,
     }
-    Dispatch.objects.bulk_create(
-        [
-            Dispatch(
-                **key,
-                recipient=recipient,
-                subject=subject[:255],
-                body_text=body_text,
-                body_html=body_html,
-                worth_until=until,
-            )
-            for recipient in recipients
-        ],
-        ignore_conflicts=True,
-    )
-    found = {d.recipient: d for d in Dispatch.objects.filter(**key, recipient__in=recipients)}
-    return [found[recipient] for recipient in recipients]
+    rows = [
+        Dispatch(
+            **key,
+            recipient=recipient,
+            subject=subject[:255],
+            body_text=body_text,
+            body_html=body_html,
+            worth_until=until,
+        )
+        for recipient in recipients
+    ]
+    pending = _one_insert.get()
+    if pending is not None:
+        pending.extend(rows)  # inserted with the rest of the run's (``one_insert``)
+        return rows
+    return insert(rows)
+
+
+# The rows ``queue`` collects inside ``one_insert`` (None outside).
+_one_insert = contextvars.ContextVar("one_insert", default=None)
+
+
+class OneInsert:
+    """What ``one_insert`` yields: ``rows``, once the block is over, the rows queued in it
+    as stored (old and new alike), in the order queued."""
+
+    rows = None
+
+
+@contextlib.contextmanager
+def one_insert():
+    """Queue every email of the block with one bulk insert and one select per (city, kind,
+    period) at its end, instead of two statements per ``queue`` (a city's digests: 300
+    departments, 600 statements). Inside the block ``queue`` returns the rows unsaved."""
+    pending = []
+    token = _one_insert.set(pending)
+    result = OneInsert()
+    try:
+        yield result
+    finally:
+        _one_insert.reset(token)
+    result.rows = insert(pending)  # not reached when the block failed: nothing queued
+
+
+def insert(rows):
+    """Store ``rows`` (unsaved dispatches) unless their key is already in the log; returns
+    the stored rows of those keys, in order."""
+    if not rows:
+        return []
+    Dispatch.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    found = {}
+    groups = {}
+    for row in rows:
+        groups.setdefault((row.tenant_id, row.kind, row.period), set()).add(row.subject_key)
+    for (tenant, kind, period), subject_keys in groups.items():
+        stored = Dispatch.objects.filter(
+            tenant_id=tenant,
+            kind=kind,
+            period=period,
+            subject_key__in=subject_keys,
+            recipient__in={row.recipient for row in rows},
+        )
+        found.update({unique_key(d): d for d in stored})
+    return [found[unique_key(row)] for row in rows]
+
+
+def unique_key(row):
+    return (row.tenant_id, row.kind, row.subject_key, row.recipient, row.period)
 
 
 def superseded_among(dispatches):
@@ -165,6 +220,7 @@ def deliver_batch(batch, channel, *, now, as_of, counts, clock=None):
     ``clock`` tells the run's time as it passes (default: ``now`` throughout). A batch that
     takes longer than a third of the claim lease renews the claim on what it has yet to
     send, so that no other worker takes those rows as abandoned while this one sends.
+    Sent rows are marked every ``MARK_EVERY`` sends and when the batch ends, however it ends.
     """
     clock = clock or (lambda: now)
     stale = superseded_among(batch) | out_of_date(batch, as_of)
@@ -174,60 +230,30 @@ def deliver_batch(batch, channel, *, now, as_of, counts, clock=None):
     todo = [dispatch for dispatch in batch if dispatch.pk not in stale]
     claimed_at = now
     stopped = set()  # endpoints whose remaining rows of the batch are settled
-    for index, dispatch in enumerate(todo):
-        key = outcomes.endpoint_key(dispatch)
-        if key in stopped:
-            continue
-        error = channel.send(dispatch)
-        if error is None:
-            record_sent(dispatch)
-            outcomes.sent(dispatch)
-            counts[Dispatch.Status.SENT] += 1
-            if clock() - claimed_at > claim_lease() / 3:
-                claimed_at = renew_claims(todo[index + 1 :], clock())
-            continue
-        rest = [d for d in todo[index + 1 :] if outcomes.endpoint_key(d) == key]
-        if outcomes.not_sent(dispatch, error, rest, channel, now=clock(), counts=counts):
-            if key == (None, None) and channel.is_outage(error):
-                return False  # the mail server is down: nothing more this run
-            stopped.add(key)
-    return True
-
-
-def renew_claims(dispatches, at):
-    Dispatch.objects.filter(
-        pk__in=[dispatch.pk for dispatch in dispatches], status=Dispatch.Status.SENDING
-    ).update(claimed_at=at)
-    return at
-
-
-def record_sent(dispatch):
-    """Mark a sent dispatch as sent, waiting out a lost database connection.
-
-    It has left: were the mark lost, the claim would lapse and another worker would send
-    it again, and the rest of the batch would wait for the lease too. So the mark is tried
-    again for up to half the claim lease, while nobody else may take the row.
-    """
-    deadline = time.monotonic() + claim_lease().total_seconds() / 2
-    delay = 0.5
-    while True:
-        try:
-            Dispatch.objects.filter(pk=dispatch.pk).update(
-                status=Dispatch.Status.SENT, sent_at=timezone.now(), last_error=""
-            )
-            return
-        except (OperationalError, InterfaceError) as error:
-            if time.monotonic() + delay > deadline:
-                raise
-            logger.warning(
-                "dispatch %s was sent but cannot be recorded yet, retrying in %s s: %s",
-                dispatch.pk,
-                delay,
-                " ".join(str(error).split()),
-            )
-            database.close()  # the next try reconnects
-            time.sleep(delay)
-            delay = min(delay * 2, 10)
+    marks = SentMarks()
+    try:
+        for index, dispatch in enumerate(todo):
+            key = outcomes.endpoint_key(dispatch)
+            if key in stopped:
+                continue
+            error = channel.send(dispatch)
+            if error is None:
+                marks.add(dispatch)
+                outcomes.sent(dispatch)
+                counts[Dispatch.Status.SENT] += 1
+                if clock() - claimed_at > claim_lease() / 3:
+                    marks.flush()  # before renewing: a sent row must not look unsent
+                    claimed_at = renew_claims(todo[index + 1 :], clock())
+                continue
+            marks.flush()  # the outcome's statements come after the sent marks
+            rest = [d for d in todo[index + 1 :] if outcomes.endpoint_key(d) == key]
+            if outcomes.not_sent(dispatch, error, rest, channel, now=clock(), counts=counts):
+                if key == (None, None) and channel.is_outage(error):
+                    return False  # the mail server is down: nothing more this run
+                stopped.add(key)
+        return True
+    finally:
+        marks.flush()
 
 
 def deliver_due(*, now=None, as_of=None, channel=None):
@@ -251,15 +277,16 @@ def deliver_due(*, now=None, as_of=None, channel=None):
     return dict(counts)
 
 
-def deliver_channel(channel, *, now, as_of, counts):
+def run_clock(now):
+    """The run's time: ``now`` at its start, then as much later as it has taken, so that
+    each batch is claimed at the time it really is (a long run's later batches must not
+    look abandoned to other workers the moment they are claimed)."""
     started = time.monotonic()
+    return lambda: now + datetime.timedelta(seconds=time.monotonic() - started)
 
-    def clock():
-        # The run's time: ``now`` at its start, then as much later as it has taken, so that
-        # each batch is claimed at the time it really is (a long run's later batches must
-        # not look abandoned to other workers the moment they are claimed).
-        return now + datetime.timedelta(seconds=time.monotonic() - started)
 
+def deliver_channel(channel, *, now, as_of, counts):
+    clock = run_clock(now)
     claimed = now
     try:
         while batch := claim_rows(due_rows(claimed, channel.name), claimed, channel.name):
@@ -270,6 +297,30 @@ def deliver_channel(channel, *, now, as_of, counts):
             claimed = clock()
     finally:
         channel.close()
+
+
+def deliver_ids(ids, *, now=None, as_of=None):
+    """Deliver exactly these rows (a fan-out batch, ``tasks.deliver_batch``): each channel's
+    among them claimed with the usual claim (``claim_rows``), so a batch delivered twice, or
+    rows a ``deliver_due`` run took first, are never sent twice. Ordered channels
+    (webhooks) are left to ``deliver_due``, which keeps their order. Returns counts by
+    status."""
+    now = now or timezone.now()
+    as_of = as_of or timezone.localdate(now)
+    counts = Counter()
+    rows = Dispatch.objects.filter(pk__in=list(ids))
+    for name in sorted(set(rows.values_list("channel", flat=True))):
+        if is_ordered(name):
+            continue
+        channel = CHANNELS[name]()
+        clock = run_clock(now)
+        try:
+            batch = claim_rows(rows.filter(channel=name), now, name)
+            if batch:
+                deliver_batch(batch, channel, now=now, as_of=as_of, counts=counts, clock=clock)
+        finally:
+            channel.close()
+    return dict(counts)
 
 
 @transaction.atomic

@@ -24,6 +24,14 @@ class Listing:
         if len(self._kept) >= 2 * self.limit:  # trim now and then: amortised, bounded
             self._kept = sorted(self._kept, key=self.order)[: self.limit]
 
+    def add_top(self, items, total):
+        """Items already cut in SQL (a source's most urgent, ``sources.top_per_department``)
+        and how many there are in all, of which they are the first."""
+        self.total += total
+        self._kept.extend(items)
+        if len(self._kept) >= 2 * self.limit:
+            self._kept = sorted(self._kept, key=self.order)[: self.limit]
+
     def items(self):
         return sorted(self._kept, key=self.order)[: self.limit]
 

@@ -14,7 +14,8 @@ the user's city, so one city's reminders, digests and phone pages never read ano
 """
 
 import datetime
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol, runtime_checkable
@@ -22,11 +23,14 @@ from typing import Protocol, runtime_checkable
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
+from django.db.models import BooleanField, Case, Count, F, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.dispatch import receiver
-from django.urls import reverse
+from django.urls import get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
+from core.streaming import chunks
 from core.tenancy import acting_tenant_id
 
 
@@ -77,6 +81,78 @@ class DeadlineSource(Protocol):
     def overdue_list_path(self, department_id: int) -> str: ...
 
 
+@dataclass(frozen=True)
+class ItemQuery:
+    """One query of a deadline source (``open_queries``/``completed_queries``): its rows as
+    tuples (``fields``, the pk first) and how each row makes a ``DeadlineItem``. The
+    reminders stream it in keyset chunks (``items``); the digests ask the database for
+    each department's most urgent rows only (``top_per_department``)."""
+
+    queryset: object
+    fields: tuple
+    make: Callable  # row tuple (``fields``, maybe more columns after) -> DeadlineItem
+    department: str  # the department's column among ``fields``
+    date: str  # the date the items are ordered by (deadline, or completion)
+    code: object = "code"  # the code, a field name or an expression (ties: then the pk)
+
+    def items(self):
+        for chunk in chunks(self.queryset.values_list(*self.fields), key_index=0):
+            for row in chunk:
+                yield self.make(row)
+
+
+class QueriedSource:
+    """A deadline source written as queries (``open_queries``, ``completed_queries``, each
+    yielding ``ItemQuery``s): its items are those queries' rows, as tuples in keyset
+    chunks, so memory stays flat with or without server-side cursors."""
+
+    def open_items(self, due_by):
+        for query in self.open_queries(due_by):
+            yield from query.items()
+
+    def completed_items(self, start, end):
+        for query in self.completed_queries(start, end):
+            yield from query.items()
+
+
+def top_per_department(query, limit, split_before=None):
+    """Each department's first ``limit`` items of ``query`` in (date, code, pk) order and
+    how many it has in all, computed in SQL (``row_number()`` and ``count(*)`` over each
+    department): (department id, overdue, total, items), without reading every row. With
+    ``split_before`` (a day) the items dated before it ("overdue") and the others are
+    counted and cut apart; otherwise ``overdue`` is False throughout."""
+    rows = query.queryset
+    partition = [F(query.department)]
+    if split_before is not None:
+        overdue = When(**{f"{query.date}__lt": split_before}, then=Value(True))
+        rows = rows.annotate(
+            top_overdue=Case(overdue, default=Value(False), output_field=BooleanField())
+        )
+        partition.append(F("top_overdue"))
+    else:
+        rows = rows.annotate(top_overdue=Value(False, output_field=BooleanField()))
+    code = F(query.code) if isinstance(query.code, str) else query.code
+    rows = (
+        rows.annotate(
+            top_rank=Window(
+                RowNumber(),
+                partition_by=partition,
+                order_by=[F(query.date).asc(), code.asc(), F("pk").asc()],
+            ),
+            top_total=Window(Count("pk"), partition_by=partition),
+        )
+        .filter(top_rank__lte=limit)
+        .order_by()
+    )
+    where = query.fields.index(query.department)
+    groups = {}
+    for row in rows.values_list(*query.fields, "top_overdue", "top_total"):
+        group = groups.setdefault((row[where], row[-2]), (row[-1], []))
+        group[1].append(query.make(row))
+    for (department_id, is_overdue), (total, items) in groups.items():
+        yield department_id, is_overdue, total, items
+
+
 @cache
 def sources():
     found = [import_string(path)() for path in settings.TRACKER_DEADLINE_SOURCES]
@@ -108,6 +184,23 @@ def completed_items(start, end):
 def overdue_lists(department_id):
     """[(what, admin path)] of the department's overdue items, one list per source."""
     return [(str(source.plural), source.overdue_list_path(department_id)) for source in sources()]
+
+
+@functools.lru_cache(maxsize=64)
+def _changelist(url_name, urlconf):
+    return reverse(url_name, urlconf=urlconf)
+
+
+def changelist_path(url_name):
+    """``reverse(url_name)`` of an admin changelist, resolved once per URL configuration:
+    a digest run asks each source for each department's list (hundreds of times)."""
+    return _changelist(url_name, get_urlconf() or settings.ROOT_URLCONF)
+
+
+@receiver(setting_changed)
+def forget_changelists(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _changelist.cache_clear()
 
 
 class ChangePaths:

@@ -11,7 +11,7 @@ carry it too, so a new name would silently stop the schedules.
 
 import datetime
 
-from celery import shared_task
+from celery import group, shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
@@ -50,8 +50,34 @@ def send_reminders(date=None):
 
 @shared_task(name="tracker.send_digests", **RETRY_ON_LOST_DATABASE)  # name: see docstring
 def send_digests(date=None):
-    """Every morning (default 08:00): the week's digests, on its first working day."""
-    return summary(*services.send_digests(as_of(date)))
+    """Every morning (default 08:00): the week's digests, on its first working day.
+
+    Fanned out: one ``plan_city_digests`` task per city, each handing its rows to
+    ``deliver_batch`` tasks, so the cities are planned and their emails sent by every
+    worker process at once (the ``send_digests`` command keeps the in-process run)."""
+    day = as_of(date)
+    codes = services.digest_cities(day)
+    group(plan_city_digests.s(code, day.isoformat()) for code in codes).apply_async()
+    return {"cities": codes}
+
+
+@shared_task(name="notifications.plan_city_digests", **RETRY_ON_LOST_DATABASE)
+def plan_city_digests(code, date):
+    """One city's week's digests; after its commit, its rows go to ``deliver_batch`` tasks
+    of ``services.FAN_OUT_BATCH``. Run twice, it finds the week planned and sends nothing."""
+
+    def deliver(ids):
+        deliver_batch.delay(ids)
+
+    queued = services.plan_city_digests(code, as_of(date), deliver)
+    return {"city": code, "queued": len(queued)}
+
+
+@shared_task(name="notifications.deliver_batch", **RETRY_ON_LOST_DATABASE)
+def deliver_batch(ids):
+    """Deliver exactly these dispatch rows (claimed first: a batch delivered twice, or rows
+    beat's ``deliver_due`` took meanwhile, go out once)."""
+    return {str(k): v for k, v in dispatch.deliver_ids(ids).items()}
 
 
 @shared_task(name="tracker.deliver_due", **RETRY_ON_LOST_DATABASE)  # name: see docstring

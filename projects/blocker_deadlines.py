@@ -9,17 +9,23 @@ departments it involves and in the supervisors' (``OpenBlockers``).
 """
 
 from django.db.models import Prefetch
-from django.urls import reverse
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.streaming import chunks
 from notifications.sources import (
     ChangePaths,
     DeadlineItem,
     DeadlineSource,
+    ItemQuery,
     OpenProblem,
     ProblemSource,
+    QueriedSource,
     of_acting_tenant,
+)
+from notifications.sources import (
+    changelist_path as cached_changelist_path,
 )
 from tracker.models import Department
 
@@ -30,7 +36,7 @@ BLOCKED_FIELDS = ["project__code", "project__name", "task__code", "task__title"]
 
 
 def changelist_path():
-    return reverse("admin:projects_blocker_changelist")
+    return cached_changelist_path("admin:projects_blocker_changelist")
 
 
 change_path = ChangePaths("admin:projects_blocker_change")
@@ -49,7 +55,7 @@ def blocks(blocker):
     return f"{blocked_code(blocker)} {blocked_name(blocker)}"
 
 
-class BlockerDeadlines(DeadlineSource):
+class BlockerDeadlines(QueriedSource, DeadlineSource):
     """Problems being coordinated: owed by their coordinating department by the deadline."""
 
     kind = _("problem")
@@ -58,33 +64,35 @@ class BlockerDeadlines(DeadlineSource):
     def overdue_list_path(self, department_id):
         return f"{changelist_path()}?coordinating_department__id__exact={department_id}&overdue=yes"
 
-    def item(self, blocker, completed_on=None):
+    FIELDS = (
+        "pk",
+        "title",
+        "coordinating_department_id",
+        "deadline",
+        "project_id",
+        *BLOCKED_FIELDS,
+    )
+
+    def item(self, row, completed_on=None, kind=None):
+        pk, title, department_id, deadline, project_id, p_code, p_name, t_code, t_title = row[:9]
+        code, name = (p_code, p_name) if project_id else (t_code, t_title)
         return DeadlineItem(
-            key=f"blocker:{blocker.pk}",
-            kind=str(self.kind),
-            code=blocked_code(blocker),
-            title=f"{blocker.title}（{blocked_name(blocker)}）",
-            department_id=blocker.coordinating_department_id,
-            due_on=blocker.deadline,
-            admin_path=change_path(blocker.pk),
+            key=f"blocker:{pk}",
+            kind=kind or str(self.kind),
+            code=code,
+            title=f"{title}（{name}）",
+            department_id=department_id,
+            due_on=deadline,
+            admin_path=change_path(pk),
             completed_on=completed_on,
         )
 
-    def read(self, blockers, *fields):
-        fields = ["pk", "title", "coordinating_department_id", "deadline", *fields]
-        return (
-            blockers.select_related("project", "task")
-            .only(*fields, "project_id", "task_id", *BLOCKED_FIELDS)
-            .order_by("pk")
-            .iterator()
-        )
+    def open_queries(self, due_by):
+        chased = of_acting_tenant(Blocker.objects.chased()).filter(deadline__lte=due_by)
+        kind = str(self.kind)  # translated once per run, not per item
+        yield self.query(chased, lambda row: self.item(row, kind=kind), "deadline")
 
-    def open_items(self, due_by):
-        chased = of_acting_tenant(Blocker.objects.chased())
-        for blocker in self.read(chased.filter(deadline__lte=due_by)):
-            yield self.item(blocker)
-
-    def completed_items(self, start, end):
+    def completed_queries(self, start, end):
         # Solved after a coordinator and a deadline were named: what the department owed.
         solved = of_acting_tenant(Blocker.objects).filter(
             state=BlockerState.SOLVED,
@@ -93,8 +101,19 @@ class BlockerDeadlines(DeadlineSource):
             coordinating_department__isnull=False,
             deadline__isnull=False,
         )
-        for blocker in self.read(solved, "solved_on"):
-            yield self.item(blocker, completed_on=blocker.solved_on)
+        kind = str(self.kind)
+        make = lambda row: self.item(row, completed_on=row[9], kind=kind)  # noqa: E731
+        yield self.query(solved, make, "solved_on", "solved_on")
+
+    def query(self, blockers, make, date, *extra):
+        return ItemQuery(
+            blockers,
+            (*self.FIELDS, *extra),
+            make,
+            department="coordinating_department_id",
+            date=date,
+            code=Coalesce("project__code", "task__code"),
+        )
 
 
 class OpenBlockers(ProblemSource):
@@ -112,10 +131,12 @@ class OpenBlockers(ProblemSource):
             of_acting_tenant(Blocker.objects.unsolved())
             .select_related("project", "task", "coordinating_department")
             .prefetch_related(supporting)
-            .order_by("raised_at", "pk")
         )
-        for blocker in blockers.iterator(chunk_size=self.CHUNK):
-            yield self.problem(blocker)
+        # Keyset chunks by id (the digests sort them by age themselves): flat memory with
+        # or without server-side cursors, one prefetch per chunk.
+        for chunk in chunks(blockers, size=self.CHUNK):
+            for blocker in chunk:
+                yield self.problem(blocker)
 
     def problem(self, blocker):
         coordinator = blocker.coordinating_department

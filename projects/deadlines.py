@@ -4,10 +4,17 @@ A signed project owes the start of construction by its planned start date; a pro
 under construction owes production by its planned production date.
 """
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from notifications.sources import ChangePaths, DeadlineItem, DeadlineSource, of_acting_tenant
+from notifications.sources import (
+    ChangePaths,
+    DeadlineItem,
+    DeadlineSource,
+    ItemQuery,
+    QueriedSource,
+    changelist_path,
+    of_acting_tenant,
+)
 
 from .choices import Stage
 from .models import Project
@@ -25,41 +32,55 @@ MILESTONES = [
 ]
 
 
-class MilestoneDeadlines(DeadlineSource):
+class MilestoneDeadlines(QueriedSource, DeadlineSource):
     plural = _("project milestones")
     change_path = ChangePaths("admin:projects_project_change")
 
     def overdue_list_path(self, department_id):
-        changelist = reverse("admin:projects_project_changelist")
+        changelist = changelist_path("admin:projects_project_changelist")
         return (
             f"{changelist}?responsible_department__id__exact={department_id}&milestone_overdue=yes"
         )
 
-    def item(self, project, prefix, label, planned, completed_on=None):
+    def item(self, row, prefix, label, completed_on=None):
+        pk, code, name, department_id, due_on = row[:5]
         return DeadlineItem(
-            key=f"{prefix}:{project.pk}",
+            key=f"{prefix}:{pk}",
             kind=str(label),
-            code=project.code,
-            title=project.name,
-            department_id=project.responsible_department_id,
-            due_on=getattr(project, planned),
-            admin_path=self.change_path(project.pk),
+            code=code,
+            title=name,
+            department_id=department_id,
+            due_on=due_on,
+            admin_path=self.change_path(pk),
             completed_on=completed_on,
         )
 
-    def open_items(self, due_by):
+    FIELDS = ("pk", "code", "name", "responsible_department_id")
+
+    def open_queries(self, due_by):
         for prefix, label, stage, planned, _actual in MILESTONES:
             projects = of_acting_tenant(Project.objects).filter(
                 stage=stage, **{f"{planned}__lte": due_by}
             )
-            fields = ["pk", "code", "name", "responsible_department_id", planned]
-            for project in projects.only(*fields).iterator():
-                yield self.item(project, prefix, label, planned)
+            kind = str(label)  # translated once per run, not per item
+            yield ItemQuery(
+                projects,
+                (*self.FIELDS, planned),
+                lambda row, prefix=prefix, kind=kind: self.item(row, prefix, kind),
+                department="responsible_department_id",
+                date=planned,
+            )
 
-    def completed_items(self, start, end):
+    def completed_queries(self, start, end):
         for prefix, label, _stage, planned, actual in MILESTONES:
             projects = of_acting_tenant(Project.objects).filter(
                 **{f"{actual}__gte": start, f"{actual}__lte": end, f"{planned}__isnull": False}
             )
-            for project in projects.iterator():
-                yield self.item(project, prefix, label, planned, getattr(project, actual))
+            kind = str(label)
+            yield ItemQuery(
+                projects,
+                (*self.FIELDS, planned, actual),
+                lambda row, prefix=prefix, kind=kind: self.item(row, prefix, kind, row[5]),
+                department="responsible_department_id",
+                date=actual,
+            )

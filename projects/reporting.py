@@ -9,10 +9,10 @@ project added during a cycle owes its first report at the next cut-off. Implemen
 """
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from notifications.sources import OWED_REPORT, ChangePaths, OwedItem
+from core.streaming import chunks
+from notifications.sources import OWED_REPORT, ChangePaths, OwedItem, changelist_path
 from tracker.choices import ReportingCycle
 from tracker.reporting import missed_cut_offs, of_acting_city
 
@@ -41,19 +41,11 @@ class KeyProjectReporting:
     change_path = ChangePaths("admin:projects_project_change")
 
     def missing_list_path(self, department_id):
-        changelist = reverse("admin:projects_project_changelist")
+        changelist = changelist_path("admin:projects_project_changelist")
         return f"{changelist}?responsible_department__id__exact={department_id}&is_key__exact=1"
 
     def missing(self, moment, calendar):
-        for project, cycle, reported in missed_cut_offs(
-            list(reporting_projects()),
-            reports=ProjectUpdate,
-            on="project",
-            default_cycle=settings.TRACKER_PROJECT_REPORT_CYCLE,
-            opened_at=lambda project: project.created_at,
-            moment=moment,
-            calendar=calendar,
-        ):
+        for project, cycle, reported in self.missed(moment, calendar):
             yield OwedItem(
                 key=f"project:{project.pk}",
                 kind=str(self.kind),
@@ -64,4 +56,18 @@ class KeyProjectReporting:
                 cutoff=cycle.cutoff,
                 last_reported_at=reported,
                 admin_path=self.change_path(project.pk),
+            )
+
+    def missed(self, moment, calendar):
+        # Key projects in keyset chunks (one reports query per chunk): at province scale
+        # they are too many to hold, and no server-side cursor is needed.
+        for projects in chunks(reporting_projects()):
+            yield from missed_cut_offs(
+                projects,
+                reports=ProjectUpdate,
+                on="project",
+                default_cycle=settings.TRACKER_PROJECT_REPORT_CYCLE,
+                opened_at=lambda project: project.created_at,
+                moment=moment,
+                calendar=calendar,
             )

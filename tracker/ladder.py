@@ -74,17 +74,36 @@ class LoopContext:
     def __init__(self):
         self.calendar = working_calendar()
         self.tenant_id = default_tenant_id()  # the city acted for (a user's own)
-        self.rungs = active_rungs(self.tenant_id)
-        self.ladders = {self.tenant_id: self.rungs}
+        self.ladders = {}
+        self._read_every_ladder()
+        if self.tenant_id not in self.ladders:
+            self.ladders[self.tenant_id] = active_rungs(self.tenant_id)
+        self.rungs = self.ladders[self.tenant_id]
         self.now = timezone.now()
         self.today = timezone.localdate()
 
     def rungs_of(self, tenant_id):
-        """The ladder of ``tenant_id`` (read once): a superuser's page may show tasks of
-        several cities, each on its own city's rungs."""
+        """The ladder of ``tenant_id``: a superuser's or a province's page may show tasks of
+        many cities, each on its own city's rungs. Every city's ladder is read at once (the
+        table holds a few rows per city), so a page costs one query however many cities it
+        shows."""
         if tenant_id not in self.ladders:
-            self.ladders[tenant_id] = active_rungs(tenant_id)
+            # No rung at all yet: shown on the default ladder, which notifications makes
+            # the first time they chase this city (active_rungs); a read never writes.
+            self.ladders[tenant_id] = [
+                EscalationRung(tenant_id=tenant_id, name=name, working_days=days, audience=who)
+                for name, days, who in DEFAULT_LADDER
+            ]
         return self.ladders[tenant_id]
+
+    def _read_every_ladder(self):
+        ladders = {}
+        for rung in EscalationRung.objects.order_by("working_days"):
+            ladders.setdefault(rung.tenant_id, [])
+            if rung.is_active:  # a ladder turned off rung by rung stays off
+                ladders[rung.tenant_id].append(rung)
+        for tenant_id, rungs in ladders.items():
+            self.ladders.setdefault(tenant_id, rungs)
 
     def rung(self, task):
         """The rung an open task has reached (None: none yet, or not open)."""

@@ -14,12 +14,12 @@ missing-reports list and phone page never list another city's tasks.
 
 from django.conf import settings
 from django.db.models import Max, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.streaming import chunks
 from core.tenancy import acting_tenant_id
-from notifications.sources import OWED_RECEIPT, OWED_REPORT, ChangePaths, OwedItem
+from notifications.sources import OWED_RECEIPT, OWED_REPORT, ChangePaths, OwedItem, changelist_path
 from workdays.cycles import current_cycle, last_cycle
 
 from .choices import CHASED_TASK_STATES, ReportingCycle, TaskState
@@ -109,7 +109,7 @@ class KeyTaskReporting:
     change_path = ChangePaths("admin:tracker_keytask_change")
 
     def missing_list_path(self, department_id):
-        changelist = reverse("admin:tracker_keytask_changelist")
+        changelist = changelist_path("admin:tracker_keytask_changelist")
         return f"{changelist}?lead_department__id__exact={department_id}&reporting=missing"
 
     def item(self, task, what, cutoff, last_reported_at=None):
@@ -133,28 +133,32 @@ class KeyTaskReporting:
         waiting = of_acting_city(KeyTask.objects.all()).filter(
             state=TaskState.ASSIGNED, assigned_at__isnull=False
         )
-        for task in waiting.only("pk", "code", "title", "lead_department_id", "assigned_at"):
-            due = receipt_due(task, calendar)
-            if due <= moment:
-                yield self.item(task, OWED_RECEIPT, due)
+        waiting = waiting.only("pk", "code", "title", "lead_department_id", "assigned_at")
+        for tasks in chunks(waiting):  # keyset chunks: flat memory, no server-side cursor
+            for task in tasks:
+                due = receipt_due(task, calendar)
+                if due <= moment:
+                    yield self.item(task, OWED_RECEIPT, due)
 
     def missing_cycle_reports(self, moment, calendar):
-        tasks = list(
+        chased = (
             of_acting_city(KeyTask.objects.all())
             .filter(state__in=CHASED_TASK_STATES)
             .exclude(reporting_cycle=ReportingCycle.NONE)
             .only("pk", "code", "title", "lead_department_id", "assigned_at", "reporting_cycle")
         )
-        for task, cycle, reported in missed_cut_offs(
-            tasks,
-            reports=TaskUpdate,
-            on="task",
-            default_cycle=settings.TRACKER_TASK_REPORT_CYCLE,
-            opened_at=lambda task: task.assigned_at,
-            moment=moment,
-            calendar=calendar,
-        ):
-            yield self.item(task, OWED_REPORT, cycle.cutoff, reported)
+        # Keyset chunks, one reports query each: flat memory, no server-side cursor.
+        for tasks in chunks(chased):
+            for task, cycle, reported in missed_cut_offs(
+                tasks,
+                reports=TaskUpdate,
+                on="task",
+                default_cycle=settings.TRACKER_TASK_REPORT_CYCLE,
+                opened_at=lambda task: task.assigned_at,
+                moment=moment,
+                calendar=calendar,
+            ):
+                yield self.item(task, OWED_REPORT, cycle.cutoff, reported)
 
 
 def missing_report_filter(moment, calendar):

@@ -42,6 +42,12 @@ def app_commands():
     }
 
 
+def running_services():
+    """The long-running services of our image (every one but the one-off ``migrate``), in
+    the order the stack starts them."""
+    return [name for name in app_commands() if name != "migrate"]
+
+
 def example_environment():
     """The variables .env.example sets (not the commented ones), as docker compose reads them."""
     values = {}

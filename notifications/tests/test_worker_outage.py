@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
+from django.conf import settings
 from django.db import connection
 
 from bench.fault_load import RedisServer
@@ -46,7 +47,11 @@ def worker(broker):
 
 def client_of(broker):
     app = Celery(set_as_current=False)
-    app.conf.update(broker_url=broker.url, result_backend=broker.url)
+    app.conf.update(
+        broker_url=broker.url,
+        result_backend=broker.url,
+        task_default_queue=settings.CELERY_TASK_DEFAULT_QUEUE,  # what the workers consume
+    )
     return app
 
 
