@@ -182,6 +182,10 @@ TEMPLATES = [
     },
 ]
 
+# "transaction" when DATABASE_URL points at PgBouncer in transaction mode (docs/deployment.md).
+DATABASE_POOL_MODE = env.str("DATABASE_POOL_MODE", default="session")
+if DATABASE_POOL_MODE not in {"session", "transaction"}:
+    raise ImproperlyConfigured("DATABASE_POOL_MODE must be 'session' or 'transaction'.")
 DATABASES = {
     "default": env.db(
         "DATABASE_URL",
@@ -199,9 +203,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     )
-    # Short queries only: JIT compiles the figures' query (performance.counting) for
-    # seconds where it runs in a tenth of one at 100,000 projects (docs/targets.md, Speed).
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+    if DATABASE_POOL_MODE == "transaction":
+        # Behind PgBouncer in transaction mode a connection is only ours for a transaction:
+        # no server-side cursors (Django's .iterator() would hold one across them), and no
+        # "options" startup parameter (PgBouncer 1.18 refuses it): jit=off and the time
+        # zone are set on the role instead (docs/deployment.md, PgBouncer).
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        # Short queries only: JIT compiles the figures' query (performance.counting) for
+        # seconds where it runs in a tenth of one at 100,000 projects (docs/targets.md).
+        DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # models.W040: SQLite builds the list's covering index without its INCLUDE column.
@@ -384,6 +396,46 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# A streaming hot standby of the primary (docs/scaling.md): statistics and dashboard reads
+# (TRACKER_REPLICA_READS=stats), or every safe API read (api), go to it through
+# core.db_router, each user reading their own writes (core.replica); "off" leaves it unused.
+# Writes, the admin, Celery and commands always use the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+TRACKER_REPLICA_READS = env.str("TRACKER_REPLICA_READS", default="stats")
+if TRACKER_REPLICA_READS not in {"stats", "api", "off"}:
+    raise ImproperlyConfigured("TRACKER_REPLICA_READS must be 'stats', 'api' or 'off'.")
+# Seconds a replica may lag behind the primary and still serve reads; a user's own writes
+# are remembered this long (core.replica).
+TRACKER_REPLICA_MAX_LAG = env.int("TRACKER_REPLICA_MAX_LAG", default=10)
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL.")
+    if not REDIS_URL:
+        # Read-your-writes keeps each writer's WAL position in the cache, which every web
+        # process must share.
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs REDIS_URL (read-your-writes).")
+    _replica = env.db_url_config(DATABASE_REPLICA_URL)
+    _replica.update(
+        {
+            key: DATABASES["default"][key]
+            for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "DISABLE_SERVER_SIDE_CURSORS")
+            if key in DATABASES["default"]
+        }
+    )
+    # An unreachable replica costs a request at most this (the minimum libpq honours);
+    # it is then left alone for a while and reads go to the primary (core.replica).
+    _replica["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], "connect_timeout": 2}
+    # Tests read the default database through this alias: the suite needs no replica.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    if TRACKER_REPLICA_READS != "off":
+        DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+        # After authentication (it needs the user), before the views.
+        MIDDLEWARE.insert(
+            MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+            "core.replica.ReplicaReadsMiddleware",
+        )
+
 # Emails: EMAIL_URL (smtp://user:password@host:port) selects an SMTP server; without it
 # (allowed only in development) every email is written as a file to var/mail/ for reading.
 if required_in_production("EMAIL_URL", env.str("EMAIL_URL", default="")):
@@ -558,6 +610,14 @@ TRACKER_IMPORT_MAX_ROWS = env.int("TRACKER_IMPORT_MAX_ROWS", default=200)
 # stamped earlier than they commit) is not skipped. Keep it above the longest write
 # transaction (an Excel import of TRACKER_IMPORT_MAX_ROWS rows takes about 2 s).
 TRACKER_SYNC_SETTLE_SECONDS = env.int("TRACKER_SYNC_SETTLE_SECONDS", default=5)
+# Lists: how deep page numbers (?page=N) reach, in rows from either end of a list; deeper
+# rows are read by following next_cursor, one index range scan at any depth
+# (core.rest.pagination), so no request skips more than this many rows by OFFSET.
+TRACKER_PAGE_DEPTH = env.int("TRACKER_PAGE_DEPTH", default=10000)
+# Lists are counted exactly up to this many rows (one query over at most cap + 1 rows);
+# beyond it the answer says "more than" (count null, count_more_than) unless the project
+# tally covers the filters and counts them exactly without reading rows.
+TRACKER_COUNT_CAP = env.int("TRACKER_COUNT_CAP", default=10000)
 
 # Targets, rankings and bulletins (docs/targets.md, docs/rankings.md, docs/bulletins.md).
 # The documents count projects "of over 100 million yuan" (过亿元项目): the smallest total

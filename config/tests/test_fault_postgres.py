@@ -1,90 +1,27 @@
 """PostgreSQL goes away and comes back: requests wait with a 503, nothing is sent twice.
 
-The test owns a PostgreSQL cluster of its own (initdb into a temporary folder, on a free
-port, trust auth on loopback) and stops and starts it for real: the shared cluster is never
-touched. The tracker runs against it as in production (the compose file's gunicorn and
-Celery worker commands, through the stack test's harness), without Redis (the filesystem
-broker), so that only the database fails.
+The test owns a PostgreSQL cluster of its own (config/tests/pg_cluster.py: initdb into a
+temporary folder, on a free port, trust auth on loopback) and stops and starts it for real:
+the shared cluster is never touched. The tracker runs against it as in production (the
+compose file's gunicorn and Celery worker commands, through the stack test's harness),
+without Redis (the filesystem broker), so that only the database fails.
 """
 
-import contextlib
 import json
-import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import requests
-from django.conf import settings
 
+from .pg_cluster import PrivateCluster, requires_postgres
 from .stack import MailCatcher, NativeStack, browser, free_port
 from .stack import manage as run_manage
 
-PG_BIN_CANDIDATES = [Path("/usr/lib/postgresql/15/bin")]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 DEMO_PASSWORD = "demo-2023-Dezhou"
-
-
-def pg_bin():
-    """The folder holding initdb and pg_ctl, or None."""
-    folders = [*PG_BIN_CANDIDATES, *sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)]
-    if shutil.which("pg_config"):
-        found = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
-        folders.append(Path(found.stdout.strip()))
-    return next((f for f in folders if (f / "initdb").exists() and (f / "pg_ctl").exists()), None)
-
-
-requires_postgres = pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"] or pg_bin() is None,
-    reason="needs PostgreSQL and its server binaries (DATABASE_URL=postgres://…; CI sets it)",
-)
-
-
-class PrivateCluster:
-    """A PostgreSQL cluster in a temporary folder, run as the postgres OS user when root
-    (the server refuses to run as root)."""
-
-    def __init__(self):
-        self.bin = pg_bin()
-        self.root = Path(tempfile.mkdtemp(prefix="tracker-fault-pg-"))
-        self.data = self.root / "data"
-        self.port = free_port()
-        self.url = f"postgres://postgres@127.0.0.1:{self.port}/tracker"
-        if os.geteuid() == 0:
-            shutil.chown(self.root, "postgres")
-
-    def run(self, tool, *args, timeout=60):
-        argv = [str(self.bin / tool), *args]
-        if os.geteuid() == 0:
-            argv = ["runuser", "-u", "postgres", "--", *argv]
-        return subprocess.run(argv, capture_output=True, text=True, check=True, timeout=timeout)
-
-    def init(self):
-        self.run(
-            "initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-            "--locale=C.UTF-8",
-        )  # fmt: skip
-        self.start()
-        self.run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "tracker")
-
-    def start(self):
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self.run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-o", options,
-                 "-w", "start")  # fmt: skip
-
-    def stop(self):
-        self.run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
-
-    def destroy(self):
-        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
-            self.stop()
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 class StopDatabaseMidSend(MailCatcher):
