@@ -325,6 +325,7 @@ def rebuilt_after_bulk_load():
     if not connection.in_atomic_block:
         raise RuntimeError("a bulk load keeps the cells exact only inside one transaction")
     triggers = [PROJECT_TALLY.name(event) for event in ("insert", "update", "delete")]
+
     def switch(cursor, state):
         # ALTER TABLE refuses while foreign-key checks of rows already written wait for
         # the commit (Django's are deferred): run them now, then defer again.

@@ -245,3 +245,16 @@ def test_copy_and_truncate_keep_the_tally(postgres_only, project):
         cursor.execute("TRUNCATE projects_project CASCADE")
     assert not ProjectTally.objects.exists()
     exact()
+
+
+def test_beat_checks_the_tally_every_night_on_the_bulk_queue(db):
+    from celery import current_app
+    from django_celery_beat.models import PeriodicTask
+
+    from projects.tasks import check_tallies
+
+    scheduled = PeriodicTask.objects.get(task=check_tallies.name)
+    assert (scheduled.crontab.hour, scheduled.crontab.minute) == ("3", "30")
+    assert scheduled.enabled
+    route = current_app.amqp.router.route({}, check_tallies.name)
+    assert route["queue"].name == "bulk"
