@@ -57,12 +57,15 @@ def writes_table(writes):
     ]
 
 
+def peak(run):
+    """A run's peak memory (a separate process's); none for work spread over the workers."""
+    return f"{run['peak_rss_mb']:.0f}" if "peak_rss_mb" in run else ""
+
+
 def notifications_table(runs):
     lines = ["| run | seconds | emails | peak MB |", "|---|---:|---:|---:|"]
     for run in runs:
-        lines.append(
-            f"| {run['run']} | {run['seconds']:.2f} | {run['emails']} | {run['peak_rss_mb']:.0f} |"
-        )
+        lines.append(f"| {run['run']} | {run['seconds']:.2f} | {run['emails']} | {peak(run)} |")
     return lines
 
 

@@ -25,6 +25,7 @@ import datetime
 import json
 import os
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -305,6 +306,47 @@ def run_notification(stack, command, date):
     return elapsed, len(stack.mail.messages), usage.ru_maxrss / 1024, output.strip()
 
 
+# Sends the weekly digests task to the running workers and prints when it was queued.
+SEND_DIGESTS = """
+import time, django
+django.setup()
+from notifications.tasks import send_digests
+send_digests.apply_async(kwargs={"date": %r})
+print(time.time())
+"""
+
+
+def run_fanned_out(stack, date, expected, timeout=300):
+    """Time the weekly digests in the running stack: ``tracker.send_digests`` queued to the
+    workers (a plan task per city, delivery batches shared by both workers, as in
+    production), from the moment it is queued to the last of ``expected`` emails received.
+    Returns seconds and emails received."""
+    stack.mail.messages.clear()
+    with psycopg.connect(stack.env["DATABASE_URL"], autocommit=True) as connection:
+        connection.execute("DELETE FROM tracker_dispatch")
+    result = subprocess.run(
+        [sys.executable, "-c", SEND_DIGESTS % date],
+        cwd=ROOT,
+        env={**stack.env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    queued_at = float(result.stdout.strip().splitlines()[-1])
+    deadline = time.monotonic() + timeout
+    last, last_at = 0, time.time()
+    while time.monotonic() < deadline:
+        count = len(stack.mail.messages)
+        if count != last:
+            last, last_at = count, time.time()
+        if count >= expected:
+            break
+        if count and time.time() - last_at > 10:
+            break  # nothing more arrives: report what did
+        time.sleep(0.005)
+    return last_at - queued_at, last
+
+
 def overdue_tasks(connection, date):
     with connection.cursor() as cursor:
         cursor.execute(
@@ -427,6 +469,21 @@ def measure_notifications(stack, connection, figures, out):
                 "output": output,
             }
         )
+    # The same digests as production sends them: fanned out over both workers.
+    expected = figures["notifications"][0]["emails"]
+    stack.start("worker")
+    stack.start("worker-bulk")
+    try:
+        run_fanned_out(stack, "2026-11-23", expected)  # warms every worker process
+        seconds, emails = run_fanned_out(stack, "2026-11-23", expected)
+    finally:
+        stack.kill("worker", signal.SIGTERM)
+        stack.kill("worker-bulk", signal.SIGTERM)
+    label = "weekly digests, fanned out over worker and worker-bulk"
+    out(f"{label:<52}{seconds:>8.2f}{emails:>8}{'':>9}")
+    figures["notifications"].append(
+        {"run": label, "date": "2026-11-23", "seconds": seconds, "emails": emails}
+    )
 
 
 def main(argv=None):

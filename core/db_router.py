@@ -44,12 +44,10 @@ REPLICA_MODELS = frozenset(
         "cooperation.cooperationupdate",
         "cooperation.counterpart",
         "cooperation.agreementarea",
-        # Places and cities.
+        # Places. Not tenants and regions: they decide what a province or regional user
+        # may read (core.tenancy.reach_of), which must never lag behind the primary.
         "regions.division",
         "regions.park",
-        "regions.tenant",
-        "regions.region",
-        "regions.region_cities",
         # Targets and rankings.
         "performance.target",
         "performance.rankingsettings",

@@ -119,5 +119,14 @@ class ListKey:
 def fits(field, value):
     """Whether ``value`` (from JSON) can be compared with the column without an error."""
     if field.get_internal_type().endswith(("IntegerField", "AutoField")):
-        return type(value) is int and -BIGINT <= value < BIGINT
-    return isinstance(value, str) and "\x00" not in value
+        # Strictly inside the 64-bit range: a part the order negates must fit negated too.
+        return type(value) is int and -BIGINT < value < BIGINT
+    if not isinstance(value, str) or "\x00" in value:
+        return False
+    if field.max_length is not None and len(value) > field.max_length:
+        return False
+    try:
+        value.encode()  # a lone surrogate (JSON allows "\ud800") is no text a row holds
+    except UnicodeEncodeError:
+        return False
+    return True

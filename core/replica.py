@@ -45,15 +45,19 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # whose page reads its figures from the API (a fetch from /dashboard/ names it as Referer).
 STATS_PATHS = ("/api/v1/stats/", "/api/v1/rankings/", "/api/v1/reporting/", "/dashboard/")
 DASHBOARD_PATH = "/dashboard/"
+# The keyset sync's parameters (core.rest.sync): such reads stay on the primary.
+SYNC_PARAMETERS = frozenset({"updated_after", "after_id"})
 # Seconds an unreachable replica is left alone before it is tried again.
 DOWN_SECONDS = 10
 
-# On a standby: how many seconds behind the primary it is. Nothing received and not yet
-# replayed: not behind, however long ago the last transaction was (an idle primary).
-# Otherwise the age of the last replayed transaction; none since the standby started: far.
+# On a standby: whether it is one, and how many seconds behind the primary it is, given
+# the primary's WAL position read just before: replayed past it, not behind at all (an idle
+# primary); otherwise the age of the last transaction it replayed (none since it started:
+# far). Measured against the primary, never against what the standby itself received: a
+# standby whose stream has stopped has replayed all it received and would look current.
 LAG_SQL = """
 SELECT pg_is_in_recovery(),
-       CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn()
+       CASE WHEN pg_last_wal_replay_lsn() >= %s::pg_lsn
             THEN 0
             ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 1e9)
        END
@@ -123,9 +127,10 @@ def replica_usable():
     if health.down():
         return False
     try:
+        primary_lsn = current_wal_lsn() if health.due() else None
         with connections[REPLICA].cursor() as cursor:
-            if health.due():
-                cursor.execute(LAG_SQL)
+            if primary_lsn is not None:
+                cursor.execute(LAG_SQL, [primary_lsn])
                 health.record(*cursor.fetchone())
     except DatabaseError as error:
         health.mark_down(error)
@@ -207,6 +212,10 @@ def marked(request):
     if request.method not in SAFE_METHODS or mode == "off":
         return False
     path = request.path_info
+    if SYNC_PARAMETERS & request.GET.keys() or request.GET.get("ordering") == "updated_at":
+        # A syncing client's position must never pass a row the primary committed: its
+        # settle window (TRACKER_SYNC_SETTLE_SECONDS) does not cover a replica's lag.
+        return False
     if mode == "api":
         return path.startswith("/api/") or path.startswith(DASHBOARD_PATH)
     if path.startswith(STATS_PATHS):
@@ -221,13 +230,28 @@ def remember_write(request):
     if not signed_in(request):
         return
     try:
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute("SELECT pg_current_wal_lsn()")
-            lsn = cursor.fetchone()[0]
+        lsn = current_wal_lsn()
     except DatabaseError as error:  # the write is done; its answer must still go out
         logger.warning("could not read the primary's WAL position: %s", error)
         return
-    cache.set(lsn_key(request.user.pk), str(lsn), timeout=remembered_seconds())
+    key = lsn_key(request.user.pk)
+    # Two writes of one user finishing together: keep the later position (compared as
+    # pg_lsn would, by its two hex halves). A get and a set, not one atomic step: the
+    # window left is two writes of the same user answered within the same milliseconds.
+    stored = cache.get(key)
+    if stored is None or lsn_order(stored) < lsn_order(lsn):
+        cache.set(key, str(lsn), timeout=remembered_seconds())
+
+
+def current_wal_lsn():
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        return cursor.fetchone()[0]
+
+
+def lsn_order(lsn):
+    high, low = str(lsn).split("/")
+    return int(high, 16), int(low, 16)
 
 
 def remembered_seconds():

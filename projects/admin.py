@@ -230,15 +230,20 @@ ADMIN_TO_API = {
     "industry_chain__id__exact": "industry_chain",
     "responsible_department__id__exact": "responsible_department",
 }
-NEUTRAL = {"o", "p", "_popup", "_to_field", "_facets"}
+NEUTRAL = {"o", "p", "_popup", "_to_field"}
 
 
 def tally_totals(request):
     """The totals from the tally (one query), or None when the filters are not covered."""
     params = QueryDict(mutable=True)
-    for name, value in request.GET.items():
+    for name, values in request.GET.lists():
         if name in ADMIN_TO_API:
-            params[ADMIN_TO_API[name]] = value
+            # Only what the list's own filters read the same way: one value (Django ORs
+            # repeated ones), an id or year written as the filters write it ("02023" is
+            # no year to the year filter, and 2023 to the API's number field).
+            if len(values) != 1 or not canonical(name, values[0]):
+                return None
+            params[ADMIN_TO_API[name]] = values[0]
         elif name not in NEUTRAL:
             return None  # a search, is_key, overdue, the city...: count the rows
     groups = tallies.tally_groups(request.user, params, "stage")
@@ -249,6 +254,12 @@ def tally_totals(request):
         "total_investment": sum((group["total_investment"] for group in groups), Decimal(0)),
         "funds_in_place": sum((group["funds_in_place"] for group in groups), Decimal(0)),
     }
+
+
+def canonical(name, value):
+    if name == "stage__exact":
+        return True  # an unknown stage is refused by the tally's filters: rows answer
+    return value.isascii() and value.isdigit() and str(int(value)) == value
 
 
 def row_totals(queryset):

@@ -512,6 +512,11 @@ def test_through_pgbouncer_in_transaction_mode_nothing_fails_on_two_connections(
         ("api", "GET", "/admin/projects/project/", "", False),
         ("api", "GET", "/m/", "", False),
         ("off", "GET", "/api/v1/stats/projects/", "", False),
+        # A syncing client's keyset reads stay on the primary (the settle window does not
+        # cover a replica's lag), in any mode.
+        ("api", "GET", "/api/v1/projects/?ordering=updated_at", "", False),
+        ("api", "GET", "/api/v1/projects/?updated_after=2026-01-01T00:00:00Z", "", False),
+        ("api", "GET", "/api/v1/tasks/?after_id=5", "", False),
     ],
 )
 def test_which_requests_are_marked_for_the_replica(
@@ -539,9 +544,12 @@ def test_the_router_reads_the_replica_for_ledger_models_only(monkeypatch):
         "auth.User", "sessions.Session", "tracker.ApiToken", "tracker.Official",
         "axes.AccessAttempt", "projects.HistoricalProject", "notifications.Dispatch",
         "django_celery_beat.PeriodicTask", "admin.LogEntry",
+        # What a province's or region's reach is read from (core.tenancy.reach_of).
+        "regions.Tenant", "regions.Region",
     ]  # fmt: skip
     for label in never:
         assert router.db_for_read(model(label)) == "default", label
+    assert "regions.region_cities" not in REPLICA_MODELS
     monkeypatch.setattr(replica, "reads_allowed", lambda: False)
     assert router.db_for_read(model("projects.Project")) == "default"
     assert router.db_for_write(model("projects.Project")) == "default"
@@ -591,3 +599,12 @@ def test_inside_a_transaction_the_router_reads_the_primary(monkeypatch, db):
 
     monkeypatch.setattr(replica, "reads_allowed", lambda: True)
     assert ReplicaRouter().db_for_read(apps.get_model("projects.Project")) == "default"
+
+
+def test_wal_positions_compare_as_postgresql_compares_them():
+    # Kept by remember_write: the later of two writes' positions, never the one stored last.
+    from core.replica import lsn_order
+
+    assert lsn_order("0/9") < lsn_order("0/A") < lsn_order("0/10")
+    assert lsn_order("0/FFFFFFFF") < lsn_order("1/0")
+    assert sorted(["1/0", "0/1A", "0/2"], key=lsn_order) == ["0/2", "0/1A", "1/0"]

@@ -25,6 +25,10 @@ SHARED = {
     "core.tombstone",  # carries its own tenant_id column (core imports no app)
 }
 
+# Internal: every city's figures in one table, read only by code that applies the tenant
+# rule itself (projects.tallies), never listed, exported or routed (asserted below).
+INTERNAL = {"projects.projecttally"}
+
 
 def our_models():
     for model in apps.get_models():
@@ -37,6 +41,8 @@ def our_models():
 def test_every_model_is_a_citys_or_named_shared(model):
     label = model._meta.label_lower
     path = getattr(model, "tenant_path", None)
+    if label in INTERNAL:
+        return
     assert (path is None) == (label in SHARED), (
         f"{label}: give it tenant_path (a city's rows) or add it to SHARED with a reason"
     )
@@ -51,3 +57,18 @@ def test_every_model_is_a_citys_or_named_shared(model):
             pytest.fail(f"{label}.tenant_path {path!r}: no field {hop!r} on {current}")
         current = field.related_model
     assert current._meta.label_lower == "regions.tenant", f"{label}: {path} ends at {current}"
+
+
+def test_internal_models_are_in_no_admin_and_no_api_route():
+    from django.contrib import admin
+
+    from config.api import router
+
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert not INTERNAL & registered
+    routed = {
+        viewset.queryset.model._meta.label_lower
+        for _prefix, viewset, _name in router.registry
+        if getattr(viewset, "queryset", None) is not None
+    }
+    assert routed and not INTERNAL & routed

@@ -194,6 +194,11 @@ def encoded(text):
         encoded('{"year": 2023}'),
         encoded('[true, "XM", 1]'),
         encoded('[2023, "X\\u0000M", 1]'),
+        # Found by the review: a year whose negation leaves 64 bits, a lone surrogate, a
+        # code longer than any code.
+        encoded('[-9223372036854775808, "a", 1]'),
+        encoded('[2024, "\\ud800", 1]'),
+        encoded(f'[2024, "{"X" * 500}", 1]'),
     ],
 )
 def test_a_malformed_cursor_is_a_400_naming_it(api, world, cursor):
