@@ -175,7 +175,7 @@ def test_a_check_constraint_refusal_reads_as_the_rule(project):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_clients_posting_to_one_project_at_once_lose_nothing(official_user, project, poster):
     clients, rounds = 4, 5
     sessions = [poster(official_user) for _ in range(clients)]
