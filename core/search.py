@@ -13,6 +13,8 @@ index can serve. Instead:
   that for terms of one and two characters too, and the LIKE stays the exact test.
 """
 
+import json
+
 from django.db import connections
 from django.db.models import BooleanField, CharField, F, Func, TextField
 from django.db.models.lookups import IContains
@@ -98,4 +100,37 @@ def with_grams(queryset, fields, terms):
             grams.update(term_grams(term) or ())
     if not grams:
         return queryset
-    return queryset.filter(GramsContain(fields, sorted(grams)))
+    condition = GramsContain(fields, sorted(grams))
+    if frequent(queryset.model, condition):
+        return queryset
+    return queryset.filter(condition)
+
+
+#: Above this share of the table, a term is found faster without its grams: a page walks
+#: the list's own index and meets a match every few rows, and a capped count stops early,
+#: while the grams would cost a bitmap of most of the table, or their function on every
+#: match. (Measured at 1,000,000 projects: `年产`, half of the names, page 100 took 85 ms
+#: with the grams and 10 ms without, its capped count 47 ms and 6 ms; a rare term takes
+#: 1 ms with them and a whole-table scan, 136 ms, without.)
+FREQUENT_SHARE = 0.05
+
+
+def frequent(model, condition):
+    """Whether the planner expects ``condition`` (the grams) to hold for more than
+    FREQUENT_SHARE of ``model``'s rows: its estimate, from the statistics ANALYZE keeps on
+    the grams index's expression (the most common grams), at the price of one planning."""
+    queryset = model._base_manager.filter(condition).values("pk")
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        expected = plan_rows(cursor.fetchone()[0])
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
+        )
+        rows = cursor.fetchone()[0]
+    return rows > 0 and expected > FREQUENT_SHARE * rows
+
+
+def plan_rows(explained):
+    plan = explained if isinstance(explained, list) else json.loads(explained)
+    return plan[0]["Plan"]["Plan Rows"]

@@ -192,3 +192,32 @@ def test_a_rare_two_character_term_is_found_through_the_gin_index(rows, project)
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "project_search_grams" in plan, plan
+
+
+def test_a_term_in_most_rows_is_found_without_its_grams(rows, project):
+    # At a million projects `年产` (half the names) took 85 ms for page 100 through the
+    # grams and 10 ms by the list's own index; a rare term still goes through the grams.
+    Project.objects.bulk_create(
+        Project(
+            tenant_id=project.tenant_id,
+            code=f"FILL-{n:05d}",
+            name=f"年产{n}吨新材料项目",
+            investor="某某有限公司",
+            year=2020 + n % 5,
+            host_division=project.host_division,
+            responsible_department=project.responsible_department,
+        )
+        for n in range(2000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('project_search_grams')")
+        cursor.execute("ANALYZE projects_project")
+
+    def asks(terms):
+        return "tracker_grams" in str(with_grams(rows, FIELDS, terms).query)
+
+    assert not asks(["年产"])
+    assert asks(["稀有"])
+    found = with_grams(rows.filter(name__contains="年产"), FIELDS, ["年产"])
+    expected = Project.objects.filter(name__contains="年产").values_list("pk", flat=True)
+    assert set(found.values_list("pk", flat=True)) == set(expected)
