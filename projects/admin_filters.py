@@ -64,7 +64,7 @@ class LedgerYearFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value and value.isascii() and value.isdigit() and len(value) <= 4:
-            return queryset.filter(year=int(value))
+            return queryset.of_year(int(value))
         if value:
             return queryset.none()
         return queryset

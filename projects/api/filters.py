@@ -17,6 +17,7 @@ class ProjectFilter(django_filters.FilterSet):
         method="filter_origin_province",
         label="Province the investor comes from (division id)",
     )
+    year = IntegerFilter(method="filter_year", label="Ledger year")
     milestone_overdue = StrictBooleanFilter(
         method="filter_milestone_overdue", label="Next milestone past its planned date"
     )
@@ -39,6 +40,9 @@ class ProjectFilter(django_filters.FilterSet):
             | Q(origin__parent_id=province_id)
             | Q(origin__parent__parent_id=province_id)
         )
+
+    def filter_year(self, queryset, name, year):
+        return queryset if year is None else queryset.of_year(year)
 
     def filter_milestone_overdue(self, queryset, name, value):
         overdue = queryset.milestone_overdue(timezone.localdate())

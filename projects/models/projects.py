@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -68,6 +69,16 @@ class IndustryChain(Timestamped):
 
 
 class ProjectQuerySet(OwnedQuerySet):
+    def of_year(self, year):
+        """Projects of the ledger ``year``, said twice: as ``(-year)`` too, so that the
+        planner sees the list's own order ((-year), code, id; core.keyset) fixed on its first
+        column and reads a page from the keyset indexes in order (at 1,000,000 projects a
+        year and a stage took 538 ms by ``year`` alone, 0.2 ms so)."""
+        of_year = self.filter(year=year)
+        if 0 <= year <= 32767:  # a year the column holds; negating any other may overflow
+            of_year = of_year.filter(Exact(Negated("year"), -year))
+        return of_year
+
     def from_province(self, province):
         """Projects whose investor comes from ``province`` or a place within it."""
         return self.filter(
@@ -197,6 +208,11 @@ class Project(TenantOwned, Timestamped):
             # the last pages (read backwards) come from the index alone
             # (core.rest.pagination, core.keyset).
             models.Index(Negated("year"), F("code"), F("id"), name="project_list_keyset"),
+            # The same order within one city: a city's users (most readers) page their own
+            # city's list, 1/25 of a province's rows, without walking the others'.
+            models.Index(
+                F("tenant"), Negated("year"), F("code"), F("id"), name="project_tenant_keyset"
+            ),
             # A syncing client pages by (updated_at, id) (core.rest.sync).
             models.Index(fields=["updated_at", "id"], name="project_sync"),
         ]

@@ -109,8 +109,8 @@ def test_no_query_reads_the_projects_table_unbounded(city_admin, project):
     for url in READS:
         _response, queries = captured(city_admin, url)
         for sql in queries:
-            if not PROJECTS_TABLE.search(sql):
-                continue
+            if not PROJECTS_TABLE.search(sql) or sql.startswith("EXPLAIN "):
+                continue  # a search's plan is asked for (core.search.frequent), not run
             bounded = (
                 "tenant_id\" IN ('371400')" in sql
                 or " LIMIT " in sql
