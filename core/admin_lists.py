@@ -1,7 +1,10 @@
 """Admin changelists that stay fast at 100,000 rows (and at a million, with a tally)."""
 
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext as _
 
 from core.paginator import CappedCountPaginator, IdsFirstPaginator
 from core.search import search_lookup, with_grams
@@ -38,6 +41,16 @@ class LargeListAdmin:
         if self.search_grams and terms:
             queryset = with_grams(queryset, self.search_grams, terms)
         return queryset, may_have_duplicates
+
+    def action_checkbox(self, obj):
+        """Django's row checkbox, the same HTML without rendering a form widget's two
+        templates a row (a tenth of a page's rendering)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         if not self.capped_count:

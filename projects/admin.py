@@ -132,6 +132,9 @@ class ProjectAdmin(
     # One count a page: the tally's, or up to TRACKER_COUNT_CAP rows (core.admin_lists).
     capped_count = True
     show_full_result_count = False
+    # 50 rows of 14 columns a page: a screen or two to read, and half the rendering of
+    # Django's 100 (the province's page p95, docs/benchmarks.md).
+    list_per_page = 50
     autocomplete_fields = [
         "origin",
         "host_division",
