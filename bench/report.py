@@ -54,6 +54,17 @@ def writes_table(writes):
         f"| SQL: lock, latest date, UPDATE, INSERT, 2 history rows | {floor['reports']:,} "
         f"| {number(floor['per_second'], 0)} | {number(floor['p50'])} | {number(floor['p95'])} |",
         f"| SQL ÷ API | | {number(writes['ratio'])}× | | |",
+        *ceiling_row(writes.get("api_root")),
+    ]
+
+
+def ceiling_row(root):
+    """The API root's GET with the same token: no request goes faster on this server."""
+    if not root:
+        return []
+    return [
+        f"| ceiling: GET the API root, same token (requests) | {root['reports']:,} "
+        f"| {number(root['per_second'], 0)} | {number(root['p50'])} | {number(root['p95'])} |"
     ]
 
 

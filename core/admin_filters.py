@@ -5,7 +5,8 @@ from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 
@@ -81,13 +82,13 @@ class VisibleRelatedFilter(admin.RelatedFieldListFilter):
             for value in (values if isinstance(values, list) else [values])
         ]
         selected = set(self.lookup_val or ())
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (pk, " selected" if str(pk) in selected else "", label)
+        # Joined by hand: format_html per option was a third of the sidebar's time.
+        options = mark_safe(  # each value is escaped here
+            "".join(
+                f'<option value="{escape(pk)}"{" selected" if str(pk) in selected else ""}>'
+                f"{escape(label)}</option>"
                 for pk, label in self.lookup_choices
-            ),
+            )
         )
         return format_html(
             '{}<select name="{}" aria-label="{}"><option value=""{}>{}</option>{}</select>',
@@ -102,12 +103,23 @@ class VisibleRelatedFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
         related = field.related_model._default_manager.all()
         ordering = self.field_admin_ordering(field, request, model_admin)
-        if not hasattr(related, "visible_to"):
-            return field.get_choices(include_blank=False, ordering=ordering)
-        readable = related.visible_to(request.user).values("pk")
-        return field.get_choices(
-            include_blank=False, limit_choices_to={"pk__in": readable}, ordering=ordering
-        )
+        limit = {}
+        if hasattr(related, "visible_to"):
+            limit = {"pk__in": related.visible_to(request.user).values("pk")}
+        if getattr(field.related_model, "choice_label_fields", None):
+            return labelled_choices(related.filter(**limit).order_by(*ordering))
+        return field.get_choices(include_blank=False, limit_choices_to=limit, ordering=ordering)
+
+
+def labelled_choices(queryset):
+    """(pk, label) of each row, the label being what ``str()`` of the row would show: the
+    first non-empty of the model's ``choice_label_fields``, read as values (a province's
+    600 parks built as objects only to be named were a tenth of the admin list's time)."""
+    fields = queryset.model.choice_label_fields
+    return [
+        (pk, next((label for label in labels if label), labels[-1]))
+        for pk, *labels in queryset.values_list("pk", *fields)
+    ]
 
 
 def visible_related_filters(model, filters):

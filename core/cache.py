@@ -21,7 +21,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import OutOfMemoryError, ReadOnlyError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -109,6 +109,25 @@ def reset_breakers():
         _breakers.clear()
 
 
+class SharedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` (and its table of some 170 reply
+    callbacks) for every cache call: three a request with the API's rate limits, a
+    millisecond of a request's CPU. One per connection pool serves every call, as a
+    ``redis.Redis`` is shared safely between threads (each command borrows a connection
+    from the pool)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailOpenRedisCache(RedisCache):
     """``RedisCache`` whose every operation, when Redis is unreachable, returns what an
     empty cache would and logs (rarely) instead of raising."""
@@ -118,6 +137,7 @@ class FailOpenRedisCache(RedisCache):
         retry_after = float(options.pop("RETRY_AFTER", 5))
         warn_every = float(options.pop("WARN_EVERY", 60))
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = SharedClientRedisCacheClient
         self._location = ",".join(self._servers)
         self._breaker = breaker_for(self._location, retry_after, warn_every)
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.long_text import LongTextField
 from core.ownership import OwnedManager
 from core.timestamps import Timestamped
 from regions.tenancy import TenantOwned
@@ -195,8 +196,9 @@ class Dispatch(TenantOwned):
         help_text=_("Not sent after this day unless asked for again; empty: by its period."),
     )
     subject = models.CharField(_("subject"), max_length=255)
-    body_text = models.TextField(_("text"))
-    body_html = models.TextField(_("HTML"), blank=True)
+    # Long texts queued hundreds at a time: core.long_text says why not a plain TextField.
+    body_text = LongTextField(_("text"))
+    body_html = LongTextField(_("HTML"), blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )

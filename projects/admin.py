@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
-from django.db.models import Sum
+from django.db.models import Count, F, Sum
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ from core.deadlines import light_for
 from core.display import light, wan, yi
 from core.evidence_forms import MultipleEvidenceField
 from core.ledger_admin import LedgerAdmin
-from core.paginator import MoreThan, capped_count, count_cap
+from core.paginator import MoreThan, count_cap
 from tracker.admin_scoping import DepartmentScopedAdmin
 
 from . import courting, services, tallies
@@ -266,15 +266,24 @@ def canonical(name, value):
 
 
 def row_totals(queryset):
-    """The count up to TRACKER_COUNT_CAP (a MoreThan beyond it, and no sums), then the
-    sums of a list no longer than the cap."""
-    counted = capped_count(queryset, count_cap())
-    if counted is None:
-        return {"count": MoreThan(count_cap() + 1)}
-    sums = queryset.order_by().aggregate(
-        total_investment=Sum("total_investment"), funds_in_place=Sum("funds_in_place")
+    """The count up to TRACKER_COUNT_CAP (a MoreThan beyond it, and no sums) and the sums
+    of a list no longer than the cap, in one query over at most cap + 1 rows (a search
+    that no index orders is one scan, not one for the count and another for the sums)."""
+    cap = count_cap()
+    # Named columns: Django sums a sliced values() by aliases it does not select.
+    rows = (
+        queryset.order_by()
+        .annotate(row_investment=F("total_investment"), row_funds=F("funds_in_place"))
+        .values("row_investment", "row_funds")[: cap + 1]
     )
-    return {"count": counted, **sums}
+    totals = rows.aggregate(
+        count=Count("*"),
+        total_investment=Sum("row_investment"),
+        funds_in_place=Sum("row_funds"),
+    )
+    if totals["count"] > cap:
+        return {"count": MoreThan(cap + 1)}
+    return totals
 
 
 @admin.register(ProjectUpdate)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_filters import VisibleRelatedFilter, YesNoFilter
+from core.admin_filters import VisibleRelatedFilter, YesNoFilter, labelled_choices
 from core.tenancy import reach_of
 from regions.models import Division
 
@@ -39,7 +39,7 @@ class HostDivisionFilter(VisibleRelatedFilter):
         divisions = Division.objects.filter(
             Q(code__in=codes) | Q(parent__code__in=codes) | Q(parent__parent__code__in=codes)
         )
-        return [(d.pk, str(d)) for d in divisions.order_by("code", "name")]
+        return labelled_choices(divisions.order_by("code", "name"))
 
 
 class LedgerYearFilter(admin.SimpleListFilter):

@@ -78,6 +78,9 @@ class Division(Timestamped):
             ),
         ]
 
+    # What __str__ shows, read without building objects (core.admin_filters).
+    choice_label_fields = ("name",)
+
     def __str__(self):
         return self.name
 
@@ -146,6 +149,9 @@ class Park(Timestamped):
                 violation_error_message=_("The partner division must differ from the location."),
             ),
         ]
+
+    # What __str__ shows, read without building objects (core.admin_filters).
+    choice_label_fields = ("name",)
 
     def __str__(self):
         return self.name

@@ -196,6 +196,7 @@ def test_the_markdown_report_has_every_table():
             "api": {"reports": 4000, "per_second": 200.0, "p50": 15.0, "p95": 30.0},
             "sql": {"reports": 40000, "per_second": 2000.0, "p50": 1.5, "p95": 3.0},
             "ratio": 10.0,
+            "api_root": {"reports": 6000, "per_second": 300.0, "p50": 12.0, "p95": 20.0},
         },
     }
     text = report.markdown(figures)
@@ -203,3 +204,4 @@ def test_the_markdown_report_has_every_table():
         assert heading in text
     assert "| API: POST a status report | 4,000 | 200 |" in text
     assert "| SQL ÷ API | | 10.0× |" in text
+    assert "| ceiling: GET the API root, same token (requests) | 6,000 | 300 |" in text

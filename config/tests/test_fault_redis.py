@@ -229,3 +229,17 @@ def test_a_redis_that_refuses_writes_is_as_good_as_down(redis_cache, official_us
     finally:
         admin.replicaof("NO", "ONE")
         admin.close()
+
+
+def test_one_redis_client_serves_every_call_and_survives_a_restart(redis_cache):
+    # Django's client builds a redis.Redis per call; ours shares one per pool (core.cache).
+    cache.set("shared", 1)
+    clients = {id(cache._cache.get_client()), id(cache._cache.get_client(write=True))}
+    assert cache.get("shared") == 1 and len(clients) == 1
+    redis_cache.stop()
+    assert cache.get("shared", "absent") == "absent"  # down: as an empty cache
+    redis_cache.start()
+    time.sleep(1.1)  # RETRY_AFTER
+    cache.set("shared", 2)  # the same client reconnects through its pool
+    assert cache.get("shared") == 2
+    assert id(cache._cache.get_client()) in clients

@@ -60,6 +60,9 @@ class IndustryChain(Timestamped):
             ),
         ]
 
+    # What __str__ shows, read without building objects (core.admin_filters).
+    choice_label_fields = ("name",)
+
     def __str__(self):
         return self.name
 

@@ -101,3 +101,21 @@ def test_the_row_checkbox_is_djangos_own_html(project):
     ours = model_admin.action_checkbox(project)
     djangos = admin.ModelAdmin.action_checkbox(model_admin, project)
     assert ours == djangos and HOSTILE not in ours
+
+
+def test_choice_labels_read_as_values_are_what_str_shows(department, dezhou, project):
+    from django.apps import apps
+
+    from core.admin_filters import labelled_choices
+
+    Department.objects.create(name="无简称的部门", short_name="", division=dezhou)
+    declared = [m for m in apps.get_models() if getattr(m, "choice_label_fields", None)]
+    assert {m._meta.label for m in declared} >= {
+        "regions.Park",
+        "regions.Division",
+        "tracker.Department",
+        "projects.IndustryChain",
+    }
+    for model in declared:
+        rows = model._default_manager.all()
+        assert labelled_choices(rows) == [(row.pk, str(row)) for row in rows], model

@@ -34,6 +34,14 @@ class TrackerPermission(permissions.DjangoModelPermissions):
                 return False
         return super().has_permission(request, view)
 
+    def _queryset(self, view):
+        # DRF asks for the view's queryset only for its model; the view's get_queryset
+        # builds the annotations and the tenant rule of a read for nothing (a write's
+        # object is read within the tenant rule by its service).
+        if getattr(view, "queryset", None) is not None:
+            return view.queryset
+        return super()._queryset(view)
+
     def has_object_permission(self, request, view, obj):
         if request.method in permissions.SAFE_METHODS or can_change(request.user, obj):
             return True

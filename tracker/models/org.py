@@ -75,6 +75,9 @@ class Department(TenantOwned, Timestamped):
             ),
         ]
 
+    # What __str__ shows, read without building objects (core.admin_filters).
+    choice_label_fields = ("short_name", "name")
+
     def __str__(self):
         return self.short_name or self.name
 
