@@ -71,46 +71,39 @@ class Projects:
         return row
 
 
-def api_client(url, token, projects, deadline, results, *, today):
+def http_client(url, token, next_request, expected, deadline, results):
+    """One keep-alive connection sending ``next_request()`` (method, path, body, extra
+    headers) until the deadline; a latency per ``expected`` status, an error otherwise."""
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    headers = {
-        "Authorization": f"Bearer {token}",
-        "Content-Type": "application/json",
-        "X-Forwarded-Proto": "https",
-    }
     latencies, errors = [], []
     while time.perf_counter() < deadline:
-        pk, stage, funds = projects.take()
-        body = json.dumps({"reported_on": today, "stage": stage, "funds_in_place": str(funds)})
+        method, path, body, extra = next_request()
+        headers = {"Authorization": f"Bearer {token}", "X-Forwarded-Proto": "https", **extra}
         started = time.perf_counter()
-        connection.request("POST", f"/api/v1/projects/{pk}/updates/", body, headers)
+        connection.request(method, path, body, headers)
         response = connection.getresponse()
         content = response.read()
-        if response.status == 201:
+        if response.status == expected:
             latencies.append((time.perf_counter() - started) * 1000)
         else:
             errors.append(f"{response.status} {content[:300]!r}")
     connection.close()
     results.append((latencies, errors))
+
+
+def api_client(url, token, projects, deadline, results, *, today):
+    def report():
+        pk, stage, funds = projects.take()
+        body = json.dumps({"reported_on": today, "stage": stage, "funds_in_place": str(funds)})
+        path = f"/api/v1/projects/{pk}/updates/"
+        return "POST", path, body, {"Content-Type": "application/json"}
+
+    http_client(url, token, report, 201, deadline, results)
 
 
 def root_client(url, token, _projects, deadline, results):
-    parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    headers = {"Authorization": f"Bearer {token}", "X-Forwarded-Proto": "https"}
-    latencies, errors = [], []
-    while time.perf_counter() < deadline:
-        started = time.perf_counter()
-        connection.request("GET", "/api/v1/", headers=headers)
-        response = connection.getresponse()
-        content = response.read()
-        if response.status == 200:
-            latencies.append((time.perf_counter() - started) * 1000)
-        else:
-            errors.append(f"{response.status} {content[:300]!r}")
-    connection.close()
-    results.append((latencies, errors))
+    http_client(url, token, lambda: ("GET", "/api/v1/", None, {}), 200, deadline, results)
 
 
 class Floor:

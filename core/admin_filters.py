@@ -46,11 +46,12 @@ class VisibleRelatedFilter(admin.RelatedFieldListFilter):
         if params.get(lookup_kwarg) in ([""], ""):
             params.pop(lookup_kwarg)  # the drop-down's "All": no filter, not an error
         super().__init__(field, request, params, model, model_admin, field_path)
-        if len(self.lookup_choices) > self.links_up_to:
+        self.as_drop_down = len(self.lookup_choices) > self.links_up_to
+        if self.as_drop_down:
             self.template = "admin/filter_select.html"
 
     def choices(self, changelist):
-        if self.template != "admin/filter_select.html":
+        if not self.as_drop_down:
             yield from super().choices(changelist)
             return
         # "All" and "(None)" stay links; the choices become the drop-down's options (with
