@@ -22,6 +22,14 @@ PIPELINE = (
     Stage.IN_OPERATION,
 )
 
+# Stages in which a key project reports on a schedule (projects.reporting).
+REPORTING_STAGES = (Stage.LEAD, Stage.NEGOTIATING, Stage.SIGNED, Stage.UNDER_CONSTRUCTION)
+
+# The milestones a project owes (projects.deadlines): (the stage that owes it, the planned
+# date, the actual date).
+START_MILESTONE = (Stage.SIGNED, "planned_start_on", "started_on")
+PRODUCTION_MILESTONE = (Stage.UNDER_CONSTRUCTION, "planned_production_on", "produced_on")
+
 # The date field each stage needs once a project has reached it.
 STAGE_DATE_FIELDS = {
     Stage.SIGNED: "signed_on",

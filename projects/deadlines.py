@@ -16,19 +16,13 @@ from notifications.sources import (
     of_acting_tenant,
 )
 
-from .choices import Stage
+from .choices import PRODUCTION_MILESTONE, START_MILESTONE
 from .models import Project
 
 MILESTONES = [
     # (key prefix, what is owed, stage that owes it, planned date, actual date)
-    ("project-start", _("start of construction"), Stage.SIGNED, "planned_start_on", "started_on"),
-    (
-        "project-production",
-        _("start of production"),
-        Stage.UNDER_CONSTRUCTION,
-        "planned_production_on",
-        "produced_on",
-    ),
+    ("project-start", _("start of construction"), *START_MILESTONE),
+    ("project-production", _("start of production"), *PRODUCTION_MILESTONE),
 ]
 
 

@@ -16,11 +16,10 @@ from notifications.sources import OWED_REPORT, ChangePaths, OwedItem, changelist
 from tracker.choices import ReportingCycle
 from tracker.reporting import missed_cut_offs, of_acting_city
 
-from .choices import Stage
+from .choices import REPORTING_STAGES
 from .models import Project, ProjectUpdate
 
-# Stages in which a key project reports on a schedule.
-REPORTING_STAGES = (Stage.LEAD, Stage.NEGOTIATING, Stage.SIGNED, Stage.UNDER_CONSTRUCTION)
+__all__ = ["REPORTING_STAGES", "KeyProjectReporting", "reporting_projects"]
 
 
 def reporting_projects():

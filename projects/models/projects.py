@@ -24,6 +24,7 @@ from tracker.models import Department
 
 from ..choices import STAGE_DATE_FIELDS, BaseFunction, IndustryChainGroup, Stage, stages_reached
 from ..ledger import credit_code_errors
+from .deadline_indexes import DEADLINE_INDEXES
 
 # Money is stored in 万元 (10^4 yuan): 14 digits with 2 decimals reach 10^12 万元.
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -218,6 +219,7 @@ class Project(TenantOwned, Timestamped):
             ),
             # A syncing client pages by (updated_at, id) (core.rest.sync).
             models.Index(fields=["updated_at", "id"], name="project_sync"),
+            *DEADLINE_INDEXES,  # the digests' and reminders' reads of one city
         ]
         constraints = [
             models.UniqueConstraint(
