@@ -85,10 +85,11 @@ def grouped(request, *, groupings, filterset_class, queryset, sums, order, talli
             .order_by(order, "group_key")
         )
     labels = label([row["group_key"] for row in rows if row["group_key"] is not None])
+    not_set = _("Not set")  # translated once, not once per group (600 parks)
     groups = [
         {
             "key": month_key(row["group_key"]) if group_by == "month" else row["group_key"],
-            "label": labels.get(row["group_key"], _("Not set")),
+            "label": labels.get(row["group_key"], not_set),
             **{name: row[name] for name in sums},
         }
         for row in rows

@@ -210,12 +210,26 @@ class Project(TenantOwned, Timestamped):
             models.Index(fields=["year", "stage"], name="project_year_stage"),
             # The lists' order: a page of ids, a cursor's rows, a count up to the cap and
             # the last pages (read backwards) come from the index alone
-            # (core.rest.pagination, core.keyset).
-            models.Index(Negated("year"), F("code"), F("id"), name="project_list_keyset"),
+            # (core.rest.pagination, core.keyset). It carries the year (PostgreSQL reads an
+            # index alone only when it holds the columns, not just -year), the city and
+            # the stage, so that a province's rule and a stage filter are checked on the
+            # index without visiting the table (migration 0021).
+            models.Index(
+                Negated("year"),
+                F("code"),
+                F("id"),
+                name="project_list_keyset",
+                include=["year", "tenant", "stage"],
+            ),
             # The same order within one city: a city's users (most readers) page their own
             # city's list, 1/25 of a province's rows, without walking the others'.
             models.Index(
-                F("tenant"), Negated("year"), F("code"), F("id"), name="project_tenant_keyset"
+                F("tenant"),
+                Negated("year"),
+                F("code"),
+                F("id"),
+                name="project_tenant_keyset",
+                include=["year", "stage"],
             ),
             # A syncing client pages by (updated_at, id) (core.rest.sync).
             models.Index(fields=["updated_at", "id"], name="project_sync"),

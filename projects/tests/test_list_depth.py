@@ -3,6 +3,7 @@ cursors that return every row once across cities with equal codes, page numbers 
 either end, the wall in between, and counts that stop at a cap."""
 
 import base64
+import re
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
@@ -259,6 +260,7 @@ def test_a_year_filter_reads_the_keyset_index_from_that_year_on(world):
         cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "keyset" in plan and "Index Cond: ((- year) = '-2023'" in plan, plan
+    # ((- year)) in an index-only scan, (- year) in a plain one.
+    assert "keyset" in plan and re.search(r"Index Cond: \(+- year\)+ = '-2023'", plan), plan
     assert "Sort" not in plan, plan
     assert set(page) == set(Project.objects.filter(year=2023, stage="signed"))
