@@ -28,6 +28,18 @@ def broker():
     server.stop()
 
 
+# The schedulers a test started: celery registers each one's sync() to run when the process
+# exits, by which time the test database is gone (an error printed after the last test).
+STARTED = []
+
+
+@pytest.fixture(autouse=True)
+def synced_before_the_database_goes():
+    yield
+    while STARTED:
+        STARTED.pop().sync()  # nothing left to write at exit
+
+
 def beat_on(broker):
     # Only the run under test is scheduled: the daily ones (08:00, 08:30) fall due too when
     # the test runs in the morning, and would be published beside it.
@@ -42,6 +54,7 @@ def beat_on(broker):
     )
     scheduler = HeartbeatScheduler(app=app)
     scheduler.producer  # noqa: B018  (connected, as a running beat is, before the outage)
+    STARTED.append(scheduler)
     return scheduler
 
 
