@@ -8,7 +8,7 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_GET
 
 from core.ownership import is_supervisor
-from projects.reporting import REPORTING_STAGES
+from projects.choices import REPORTING_STAGES
 from tracker.choices import CHASED_TASK_STATES, TaskState
 from tracker.sso import SignInForm
 

@@ -19,8 +19,6 @@ from tracker.reporting import missed_cut_offs, of_acting_city
 from .choices import REPORTING_STAGES
 from .models import Project, ProjectUpdate
 
-__all__ = ["REPORTING_STAGES", "KeyProjectReporting", "reporting_projects"]
-
 
 def reporting_projects():
     """The acting city's key projects that report (tracker.reporting.of_acting_city)."""

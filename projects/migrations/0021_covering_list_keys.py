@@ -54,19 +54,16 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
-                migrations.RemoveIndex(model_name="project", name="project_list_keyset"),
-                migrations.RemoveIndex(model_name="project", name="project_tenant_keyset"),
-                migrations.AddIndex(
-                    model_name="project",
-                    index=models.Index(
-                        *LIST, include=("year", "tenant", "stage"), name="project_list_keyset"
-                    ),
+                *(
+                    migrations.RemoveIndex(model_name="project", name=name)
+                    for name, _expressions, _include in SWAPS
                 ),
-                migrations.AddIndex(
-                    model_name="project",
-                    index=models.Index(
-                        *TENANT_LIST, include=("year", "stage"), name="project_tenant_keyset"
-                    ),
+                *(
+                    migrations.AddIndex(
+                        model_name="project",
+                        index=models.Index(*expressions, include=include, name=name),
+                    )
+                    for name, expressions, include in SWAPS
                 ),
             ],
             database_operations=[migrations.RunPython(swap(True), swap(False))],
