@@ -338,11 +338,19 @@ def sink_floor(stack, emails, size, senders=3):
     return time.perf_counter() - started, len(stack.mail.messages)
 
 
+def empty_dispatch_log(stack):
+    """Each run starts from an empty dispatch log, vacuumed as autovacuum would keep it in
+    production (docs/deployment.md): without it, every run leaves tens of thousands of dead
+    rows that the next run's claims read through (90 ms a claim after a few runs)."""
+    with psycopg.connect(stack.env["DATABASE_URL"], autocommit=True) as connection:
+        connection.execute("DELETE FROM tracker_dispatch")
+        connection.execute("VACUUM ANALYZE tracker_dispatch")
+
+
 def run_notification(stack, command, date):
     """Time one run as a separate process; returns seconds, emails received, peak RSS MB."""
     stack.mail.messages.clear()
-    with psycopg.connect(stack.env["DATABASE_URL"], autocommit=True) as connection:
-        connection.execute("DELETE FROM tracker_dispatch")
+    empty_dispatch_log(stack)
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "manage.py", command, "--date", date],
@@ -375,8 +383,7 @@ def run_fanned_out(stack, date, expected, timeout=300):
     production), from the moment it is queued to the last of ``expected`` emails received.
     Returns seconds and emails received."""
     stack.mail.messages.clear()
-    with psycopg.connect(stack.env["DATABASE_URL"], autocommit=True) as connection:
-        connection.execute("DELETE FROM tracker_dispatch")
+    empty_dispatch_log(stack)
     result = subprocess.run(
         [sys.executable, "-c", SEND_DIGESTS % date],
         cwd=ROOT,

@@ -3,8 +3,10 @@
 ``generate()`` fills the database with many cities, districts, parks, departments,
 officials, projects with their update history, and key tasks, all derived from one
 seed: two runs with the same seed and sizes on databases holding the same reference data
-write the same rows (codes, names, amounts, dates). Only ``created_at``,
-``date_joined`` and the unusable password markers depend on when and where it runs.
+write the same rows (codes, names, amounts, dates). Projects and their reports are
+entered on the days they describe (``created_at``, on PostgreSQL); the other rows'
+``created_at``, ``date_joined`` and the unusable password markers depend on when and
+where it runs.
 ``bench/generate_load_data.py`` runs it from the command line (``make bench-data``).
 
 This is bulk data, not business data: rows are written with ``bulk_create`` (or COPY on

@@ -15,7 +15,7 @@ from regions.models import Division
 from .markers import NAME_PREFIX, PROJECT_CODE_PREFIX, PROJECT_YEARS
 from .milestones import milestones
 from .reports import write_reports
-from .rows import BATCH_SIZE, cents
+from .rows import BATCH_SIZE, cents, recorded_at
 from .shapes import BRAND_CHARS, COMPANY_SUFFIXES, LEAD_BUREAUS, PRODUCTS, PROJECT_KINDS, SECTORS
 
 # Where investors come from, and how often: Beijing, Tianjin, the rest of Hebei.
@@ -24,7 +24,10 @@ PROJECT_FIELDS = (
     *(Project._meta.get_field(name).attname for name in LEDGER_FIELDS),
     "is_demo",
     "tenant_id",
+    "created_at",
 )
+# A project is entered on the morning of its first contact (its timeline's first day).
+ENTRY_HOUR = 9
 DEFAULTS = {name: Project._meta.get_field(name).get_default() for name in LEDGER_FIELDS}
 
 
@@ -60,8 +63,9 @@ def create_projects(world, count, updates_per_project):
                 # The city of its county, whose bureau leads it: never the default tenant
                 # (COPY would fill in the home city's for every project).
                 world.tenant_of_city[world.city_of_department[project["responsible_department"]]],
+                recorded_at(timeline[0][0], ENTRY_HOUR),
             )
-            for project, _timeline in batch
+            for project, timeline in batch
         ]
         world.writer.insert(Project, PROJECT_FIELDS, rows)
         reports += write_reports(world, report_rng, updates_per_project, batch)

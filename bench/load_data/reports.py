@@ -5,10 +5,20 @@ import bisect
 from projects.models import Project, ProjectUpdate
 
 from .markers import AS_OF
-from .rows import cents, day
+from .rows import cents, day, recorded_at
 from .shapes import UPDATE_NOTES
 
-UPDATE_FIELDS = ("project_id", "reported_on", "stage", "funds_in_place", "note", "author_id")
+UPDATE_FIELDS = (
+    "project_id",
+    "reported_on",
+    "stage",
+    "funds_in_place",
+    "note",
+    "author_id",
+    "created_at",
+)
+# Reports are entered the day they are dated, in the afternoon.
+REPORT_HOUR = 15
 
 
 def report_rows(rng, count, project_id, project, timeline):
@@ -37,6 +47,7 @@ def report_rows(rng, count, project_id, project, timeline):
                 cents(int(final_cents * share)),
                 rng.choice(UPDATE_NOTES[stage]),
                 None,
+                recorded_at(date, REPORT_HOUR),
             )
         )
     return result

@@ -17,6 +17,15 @@ def cents(amount_cents):
     return Decimal(amount_cents).scaleb(-2)
 
 
+def recorded_at(date, hour):
+    """When a row dated ``date`` was entered: that day at ``hour`` in the site's time zone.
+    Rows carry it as their ``created_at`` so that what is owed (a report since a cycle
+    opened, a project opened before it) reads the data's own history, not the moment it
+    was generated; ``bulk_create`` (SQLite, the tests' small runs) stamps its own time."""
+    naive = datetime.datetime.combine(date, datetime.time(hour))
+    return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
 class RowWriter:
     """Inserts rows given as tuples of field values: COPY on PostgreSQL, else bulk_create.
 
