@@ -1,8 +1,9 @@
 """What departments owe and have not given (按期填报, 签收), for emails, the API and the admin.
 
-``sources.missing_reports`` yields ``OwedItem``s lazily; ``collect_owed`` sorts them by
-department into bounded lists (the most overdue first, the rest counted), so a run over
-many thousands of items keeps only what its emails show. What is owed is one city's: the
+``sources.missing_reports`` yields ``OwedItem``s lazily; ``collect_owed`` keeps, per
+department, the most overdue and counts the rest: what the sources query is cut in SQL
+(``top_per_department``), the rest sorted into bounded lists, so a run over many
+thousands of items reads and keeps only what its emails show. What is owed is one city's: the
 city a run or a request acts for (``cities``), whatever a source yields.
 """
 
@@ -10,6 +11,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
 
 from core.validators import FIRST_YEAR, LAST_YEAR
@@ -17,7 +19,14 @@ from core.validators import FIRST_YEAR, LAST_YEAR
 from . import cities
 from .emails import absolute, item_url
 from .listing import Listing
-from .sources import OWED_RECEIPT, missing_lists, missing_reports
+from .sources import (
+    OWED_RECEIPT,
+    missing_lists,
+    missing_reports,
+    owed_one_by_one,
+    owed_queries,
+    top_per_department,
+)
 
 
 def by_cutoff(item):
@@ -41,6 +50,10 @@ class Owed:
 
     def add(self, item):
         (self.receipts if item.what == OWED_RECEIPT else self.reports).add(item)
+
+    def add_top(self, items, total):
+        """A query's first ``items`` (all of one kind: reports, or receipts) of ``total``."""
+        (self.receipts if items[0].what == OWED_RECEIPT else self.reports).add_top(items, total)
 
     @property
     def total(self):
@@ -84,10 +97,21 @@ def owed_in(moment, calendar, department_id=None, city=None):
 
 
 def collect_owed(moment, calendar, limit=None, city=None):
-    """{department_id: Owed} for everything owed and not given at ``moment``."""
+    """{department_id: Owed} for everything owed and not given at ``moment``, of ``city``
+    (else of the city acted for, else of every city): each department's first ``limit``
+    of each kind (default ``TRACKER_EMAIL_ROWS``) and its counts. What the sources query
+    is cut per department in SQL (a city at province scale owes thousands of reports)."""
+    limit = limit or settings.TRACKER_EMAIL_ROWS
     owed = defaultdict(lambda: Owed(owed_listing(limit), owed_listing(limit)))
-    if within_tracked_years(timezone.localdate(moment)):
-        for item in owed_in(moment, calendar, city=city):
+    if not within_tracked_years(timezone.localdate(moment)):
+        return {}
+    city = city or cities.current()
+    for query in owed_queries(moment, calendar):
+        groups = top_per_department(query, limit)
+        for department_id, _overdue, total, items in city.own(groups) if city else groups:
+            owed[department_id].add_top(items, total)
+    for item in owed_one_by_one(moment, calendar):
+        if city is None or city.owns(item):
             owed[item.department_id].add(item)
     return dict(owed)
 

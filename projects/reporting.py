@@ -11,10 +11,15 @@ project added during a cycle owes its first report at the next cut-off. Implemen
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.streaming import chunks
-from notifications.sources import OWED_REPORT, ChangePaths, OwedItem, changelist_path
+from notifications.sources import (
+    OWED_REPORT,
+    ChangePaths,
+    OwedItem,
+    QueriedReporting,
+    changelist_path,
+)
 from tracker.choices import ReportingCycle
-from tracker.reporting import missed_cut_offs, of_acting_city
+from tracker.reporting import of_acting_city, owed_query
 
 from .choices import REPORTING_STAGES
 from .models import Project, ProjectUpdate
@@ -26,11 +31,10 @@ def reporting_projects():
         of_acting_city(Project.objects.all())
         .filter(is_key=True, stage__in=REPORTING_STAGES)
         .exclude(reporting_cycle=ReportingCycle.NONE)
-        .only("pk", "code", "name", "responsible_department_id", "created_at", "reporting_cycle")
     )
 
 
-class KeyProjectReporting:
+class KeyProjectReporting(QueriedReporting):
     """Key projects: their responsible department owes a report per cycle."""
 
     kind = _("key project")
@@ -41,30 +45,31 @@ class KeyProjectReporting:
         changelist = changelist_path("admin:projects_project_changelist")
         return f"{changelist}?responsible_department__id__exact={department_id}&is_key__exact=1"
 
-    def missing(self, moment, calendar):
-        for project, cycle, reported in self.missed(moment, calendar):
-            yield OwedItem(
-                key=f"project:{project.pk}",
-                kind=str(self.kind),
-                what=OWED_REPORT,
-                code=project.code,
-                title=project.name,
-                department_id=project.responsible_department_id,
-                cutoff=cycle.cutoff,
-                last_reported_at=reported,
-                admin_path=self.change_path(project.pk),
-            )
+    def owed_queries(self, moment, calendar):
+        kind = str(self.kind)  # translated once per run, not per item
+        yield owed_query(
+            reporting_projects(),
+            reports=ProjectUpdate,
+            on="project",
+            default_cycle=settings.TRACKER_PROJECT_REPORT_CYCLE,
+            opened="created_at",
+            moment=moment,
+            calendar=calendar,
+            fields=("pk", "code", "name", "responsible_department_id"),
+            make=lambda row: self.item(row, kind),
+            department="responsible_department_id",
+        )
 
-    def missed(self, moment, calendar):
-        # Key projects in keyset chunks (one reports query per chunk): at province scale
-        # they are too many to hold, and no server-side cursor is needed.
-        for projects in chunks(reporting_projects()):
-            yield from missed_cut_offs(
-                projects,
-                reports=ProjectUpdate,
-                on="project",
-                default_cycle=settings.TRACKER_PROJECT_REPORT_CYCLE,
-                opened_at=lambda project: project.created_at,
-                moment=moment,
-                calendar=calendar,
-            )
+    def item(self, row, kind):
+        pk, code, name, department_id, cutoff = row[:5]  # top_per_department adds more
+        return OwedItem(
+            key=f"project:{pk}",
+            kind=kind,
+            what=OWED_REPORT,
+            code=code,
+            title=name,
+            department_id=department_id,
+            cutoff=cutoff,
+            last_reported_at=None,
+            admin_path=self.change_path(pk),
+        )

@@ -12,14 +12,26 @@ under ``acting_for``, and a request acts for its user's city, so one city's remi
 missing-reports list and phone page never list another city's tasks.
 """
 
+import dataclasses
+import functools
+import operator
+
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Case, DateTimeField, Exists, F, Max, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.streaming import chunks
 from core.tenancy import acting_tenant_id
-from notifications.sources import OWED_RECEIPT, OWED_REPORT, ChangePaths, OwedItem, changelist_path
+from notifications.sources import (
+    OWED_RECEIPT,
+    OWED_REPORT,
+    ChangePaths,
+    ItemQuery,
+    OwedItem,
+    QueriedReporting,
+    changelist_path,
+)
 from workdays.cycles import current_cycle, last_cycle
 
 from .choices import CHASED_TASK_STATES, ReportingCycle, TaskState
@@ -41,15 +53,6 @@ def cycle_name(reporting_cycle, default):
 
 def cycle_of_task(task):
     return cycle_name(task.reporting_cycle, settings.TRACKER_TASK_REPORT_CYCLE)
-
-
-def owes_report(opened_at, last_reported_at, cycle):
-    """Did a record opened at ``opened_at`` (None: long ago) owe a report for ``cycle`` and
-    has it still not given one? A report recorded since the cycle opened, even after its
-    cut-off, ends the chase."""
-    if opened_at is not None and opened_at > cycle.opens_at:
-        return False  # opened during the cycle: its first report is due at the next one
-    return last_reported_at is None or last_reported_at <= cycle.opens_at
 
 
 def next_report_due(task, moment, calendar, last_reported_at=None):
@@ -84,24 +87,71 @@ def last_report_times(reports, on, ids):
     )
 
 
-def missed_cut_offs(records, *, reports, on, default_cycle, opened_at, moment, calendar):
-    """(record, cycle, last reported at) for each record that owed a report at its cycle's
-    latest cut-off before ``moment`` and has still not given one (``owes_report``);
-    ``opened_at(record)`` is when it was opened (None: long ago)."""
-    latest = last_report_times(reports, on, [record.pk for record in records])
-    cycles = {}
-    for record in records:
-        name = cycle_name(record.reporting_cycle, default_cycle)
-        if name is None:
-            continue
-        if name not in cycles:
-            cycles[name] = last_cycle(name, moment, calendar)
-        reported = latest.get(record.pk)
-        if owes_report(opened_at(record), reported, cycles[name]):
-            yield record, cycles[name], reported
+# The cycles a record may report on by name; blank is the default's, "none" exempts it.
+NAMED_CYCLES = tuple(
+    name
+    for name in ReportingCycle.values
+    if name not in (ReportingCycle.DEFAULT, ReportingCycle.NONE)
+)
 
 
-class KeyTaskReporting:
+def owing(records, *, reports, on, default_cycle, opened, moment, calendar):
+    """The ``records`` that owed a report at their cycle's latest cut-off before ``moment``
+    and have still not given one, in one query. A record owes a cycle's report when it was
+    opened (``opened``, a field; null: long ago) by the time the cycle opened: one opened
+    during the cycle owes its first report at the next cut-off. A report recorded since
+    the cycle opened, even after its cut-off, ends the chase.
+
+    A record's cycle is its own ``reporting_cycle``, else ``default_cycle``; ``reports``
+    is the report model and ``on`` its foreign key to the record (indexed with
+    ``created_at``: one index probe a record). Each record is annotated with its cycle's
+    cut-off, ``owed_cutoff``."""
+    cycles = []
+    for name in NAMED_CYCLES:
+        named = [name, ReportingCycle.DEFAULT] if name == default_cycle else [name]
+        cycles.append((Q(reporting_cycle__in=named), last_cycle(name, moment, calendar)))
+
+    def of_cycle(attribute):
+        whens = (When(named, then=Value(getattr(cycle, attribute))) for named, cycle in cycles)
+        return Case(*whens, output_field=DateTimeField())
+
+    since = reports.objects.filter(**{on: OuterRef("pk"), "created_at__gt": OuterRef("owed_opens")})
+    return (
+        records.filter(functools.reduce(operator.or_, (named for named, _cycle in cycles)))
+        .annotate(owed_opens=of_cycle("opens_at"), owed_cutoff=of_cycle("cutoff"))
+        .filter(Q(**{f"{opened}__isnull": True}) | Q(**{f"{opened}__lte": F("owed_opens")}))
+        .filter(~Exists(since))
+    )
+
+
+def record_id(item):
+    return int(item.key.rpartition(":")[2])
+
+
+def with_last_reports(items, *, reports, on):
+    """``items`` (``OwedItem``s keyed "<kind>:<record id>") with their records' latest
+    report times, in one query for them all."""
+    latest = last_report_times(reports, on, [record_id(item) for item in items])
+    return [
+        dataclasses.replace(item, last_reported_at=latest.get(record_id(item))) for item in items
+    ]
+
+
+def owed_query(records, *, reports, on, fields, make, department, **owed):
+    """An ``ItemQuery`` of the ``records`` owing reports (``owing``, given ``reports``,
+    ``on`` and the rest as keywords): ``fields`` (the pk first) read as items by ``make``
+    once ``owed_cutoff`` is added to them, each completed with its last report time."""
+    return ItemQuery(
+        owing(records, reports=reports, on=on, **owed),
+        (*fields, "owed_cutoff"),
+        make,
+        department=department,
+        date="owed_cutoff",
+        complete=functools.partial(with_last_reports, reports=reports, on=on),
+    )
+
+
+class KeyTaskReporting(QueriedReporting):
     """Key tasks: their lead department owes a report per cycle, and receipt when assigned."""
 
     kind = _("key task")
@@ -112,24 +162,21 @@ class KeyTaskReporting:
         changelist = changelist_path("admin:tracker_keytask_changelist")
         return f"{changelist}?lead_department__id__exact={department_id}&reporting=missing"
 
-    def item(self, task, what, cutoff, last_reported_at=None):
+    def item(self, pk, code, title, department_id, what, cutoff, kind=None):
         return OwedItem(
-            key=f"task:{task.pk}",
-            kind=str(self.kind),
+            key=f"task:{pk}",
+            kind=kind or str(self.kind),
             what=what,
-            code=task.code,
-            title=task.title,
-            department_id=task.lead_department_id,
+            code=code,
+            title=title,
+            department_id=department_id,
             cutoff=cutoff,
-            last_reported_at=last_reported_at,
-            admin_path=self.change_path(task.pk),
+            last_reported_at=None,
+            admin_path=self.change_path(pk),
         )
 
-    def missing(self, moment, calendar):
-        yield from self.missing_receipts(moment, calendar)
-        yield from self.missing_cycle_reports(moment, calendar)
-
-    def missing_receipts(self, moment, calendar):
+    def owed_otherwise(self, moment, calendar):
+        """Receipts owed: a task's is due a number of working days after it was assigned."""
         waiting = of_acting_city(KeyTask.objects.all()).filter(
             state=TaskState.ASSIGNED, assigned_at__isnull=False
         )
@@ -138,27 +185,24 @@ class KeyTaskReporting:
             for task in tasks:
                 due = receipt_due(task, calendar)
                 if due <= moment:
-                    yield self.item(task, OWED_RECEIPT, due)
+                    yield self.item(
+                        task.pk, task.code, task.title, task.lead_department_id, OWED_RECEIPT, due
+                    )
 
-    def missing_cycle_reports(self, moment, calendar):
-        chased = (
-            of_acting_city(KeyTask.objects.all())
-            .filter(state__in=CHASED_TASK_STATES)
-            .exclude(reporting_cycle=ReportingCycle.NONE)
-            .only("pk", "code", "title", "lead_department_id", "assigned_at", "reporting_cycle")
+    def owed_queries(self, moment, calendar):
+        kind = str(self.kind)  # translated once per run, not per item
+        yield owed_query(
+            of_acting_city(KeyTask.objects.all()).filter(state__in=CHASED_TASK_STATES),
+            reports=TaskUpdate,
+            on="task",
+            default_cycle=settings.TRACKER_TASK_REPORT_CYCLE,
+            opened="assigned_at",
+            moment=moment,
+            calendar=calendar,
+            fields=("pk", "code", "title", "lead_department_id"),
+            make=lambda row: self.item(*row[:4], OWED_REPORT, row[4], kind),
+            department="lead_department_id",
         )
-        # Keyset chunks, one reports query each: flat memory, no server-side cursor.
-        for tasks in chunks(chased):
-            for task, cycle, reported in missed_cut_offs(
-                tasks,
-                reports=TaskUpdate,
-                on="task",
-                default_cycle=settings.TRACKER_TASK_REPORT_CYCLE,
-                opened_at=lambda task: task.assigned_at,
-                moment=moment,
-                calendar=calendar,
-            ):
-                yield self.item(task, OWED_REPORT, cycle.cutoff, reported)
 
 
 def missing_report_filter(moment, calendar):

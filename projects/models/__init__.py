@@ -3,15 +3,8 @@
 from .blockers import Blocker, BlockerEvidence, BlockerQuerySet, BlockerStep
 from .courting import CourtingCase, CourtingState
 from .duplicates import DuplicateDismissal
-from .projects import (
-    DATE_ORDER,
-    MONEY,
-    IndustryChain,
-    Project,
-    ProjectEvidence,
-    ProjectQuerySet,
-    ProjectUpdate,
-)
+from .projects import DATE_ORDER, MONEY, IndustryChain, Project, ProjectQuerySet
+from .reports import ProjectEvidence, ProjectUpdate
 from .tallies import ProjectTally
 
 __all__ = [

@@ -9,12 +9,14 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from core.tenancy import acting_for
 from projects.choices import Stage
 from projects.deadlines import MilestoneDeadlines
 from projects.models import Project
-from projects.reporting import reporting_projects
+from projects.reporting import KeyProjectReporting
+from workdays.calendar import calendar
 
 pytestmark = [
     pytest.mark.django_db,
@@ -69,12 +71,17 @@ def plan(queryset):
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def test_the_key_projects_that_report_are_read_from_their_index(city):
+def test_the_key_projects_owing_reports_are_read_from_their_indexes(city):
+    # A month on, every key project that reports owes its report: the projects come from
+    # their partial index, and whether each reported since is a probe of the reports'.
+    moment = timezone.now() + datetime.timedelta(days=30)
     with acting_for(city):
-        chunk = reporting_projects().order_by("pk")[:2000]
-        assert "project_key_reporting" in plan(chunk)
+        (owed,) = KeyProjectReporting().owed_queries(moment, calendar())
+        found = plan(owed.queryset)
+        assert "project_key_reporting" in found
+        assert "projectupdate_project_created" in found
         assert (
-            chunk.count()
+            owed.queryset.count()
             == Project.objects.filter(
                 tenant_id=city,
                 is_key=True,

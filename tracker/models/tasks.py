@@ -230,8 +230,13 @@ class TaskUpdate(Report):
     province_reads_whole = True
     history = HistoricalRecords()
 
+    # Indexed with created_at (Meta.indexes), which serves the foreign key's look-ups too.
     task = models.ForeignKey(
-        KeyTask, verbose_name=_("key task"), on_delete=models.CASCADE, related_name="updates"
+        KeyTask,
+        verbose_name=_("key task"),
+        on_delete=models.CASCADE,
+        related_name="updates",
+        db_index=False,
     )
     status = models.CharField(_("status"), max_length=16, choices=TaskStatus.choices)
     progress = models.PositiveSmallIntegerField(
@@ -243,6 +248,9 @@ class TaskUpdate(Report):
     class Meta(Report.Meta):
         verbose_name = _("task update")
         verbose_name_plural = _("task updates")
+        # Has it reported since a cycle opened (tracker.reporting.owing), and when last:
+        # one index probe per record, never its reports' rows.
+        indexes = [models.Index(fields=["task", "created_at"], name="taskupdate_task_created")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(progress__lte=100),

@@ -145,3 +145,39 @@ def test_a_deadline_on_a_holiday_falls_due_when_the_offices_open_again():
     assert working_days_after_deadline(national_day, datetime.date(2026, 10, 8), cal) == 0
     assert rung_reached(national_day, datetime.date(2026, 9, 30), rungs, cal).working_days == -3
     assert rung_reached(national_day, datetime.date(2026, 10, 8), rungs, cal).working_days == 0
+
+
+def test_an_owed_report_tells_when_the_task_last_reported_however_it_is_read(open_task, task):
+    # The owed rows come from SQL (tracker.reporting.owing); when each last reported is
+    # read for the rows kept: every owed row when listed, a department's first few in a
+    # digest (notifications.owed.collect_owed).
+    from notifications.owed import collect_owed
+
+    reported(open_task, at("2026-10-20T11:00"))
+    moment = at("2026-11-26T08:30")
+    (item,) = KeyTaskReporting().missing(moment, calendar())
+    assert item.last_reported_at == at("2026-10-20T11:00")
+    owed = collect_owed(moment, calendar())[open_task.lead_department_id]
+    (row,) = owed.reports.section(None)["rows"]
+    assert row["item"].last_reported_at == at("2026-10-20T11:00")
+    assert owed.reports.total == 1
+
+
+def test_each_task_owes_on_its_own_cycle(open_task, other_task):
+    # Monthly by default (cut-off Nov 25 23:59); the weekly task's cut-off was Friday
+    # Nov 20, 17:00, and a report on the 23rd satisfies its current cycle, not the month's.
+    KeyTask.objects.filter(pk=other_task.pk).update(
+        state=TaskState.IN_PROGRESS, status=TaskStatus.IN_PROGRESS, reporting_cycle="weekly"
+    )
+    reported(open_task, at("2026-11-23T10:00"))
+    reported(other_task, at("2026-11-19T10:00"))
+    owed = {
+        item.code: item.cutoff
+        for item in KeyTaskReporting().missing(at("2026-11-26T08:30"), calendar())
+    }
+    assert owed == {}
+    owed = {
+        item.code: item.cutoff
+        for item in KeyTaskReporting().missing(at("2026-11-27T18:00"), calendar())
+    }
+    assert owed == {other_task.code: at("2026-11-27T17:00")}
