@@ -496,6 +496,9 @@ TRACKER_HEALTH_CHECKS = {
     "scheduler": "notifications.health.check_scheduler",
     # Degraded (not down) when the official working-day calendar of next year is missing.
     "calendar": "workdays.health.check_calendar",
+    # Degraded when the nightly check found the statistics' tally differing from the projects
+    # (and did not rebuild it), or has not run for two days.
+    "tally": "projects.tally_health.check_tally",
 }
 
 # The supervision loop (docs/supervision.md). Reports are owed per cycle: "weekly" (cut-off

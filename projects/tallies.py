@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from core.rest.stats import is_coarse
 from core.tallies import Dependency, Tally
@@ -287,6 +288,19 @@ def tally_years(user):
     return list(rows.values_list("year", flat=True).distinct().order_by("-year"))
 
 
+def record_check(tenant, found, *, repaired):
+    """Keep the check's outcome for /healthz (projects.tally_health)."""
+    from .models import TallyCheck  # the models declare their tally from this module
+
+    TallyCheck.objects.create(
+        checked_at=timezone.now(),
+        tenant_id=tenant or "",
+        differing=len(found),
+        repaired=repaired,
+        first_difference=repr(found[0])[:255] if found else "",
+    )
+
+
 def check(tenant=None, repair=False):
     """Differences between the stored cells and the projects (of ``tenant``), as core.tallies
     ``differences``; with ``repair`` the cells are rebuilt when any differ."""
@@ -306,6 +320,7 @@ def check(tenant=None, repair=False):
         # A transaction of its own: each statement reads what committed before the lock.
         with transaction.atomic(), connection.cursor() as cursor:
             rebuild(cursor, PROJECT_TALLY, connection.vendor, scope)
+    record_check(tenant, found, repaired=bool(found and repair))
     return found
 
 

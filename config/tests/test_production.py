@@ -161,7 +161,7 @@ def test_healthz_answers_200_when_everything_answers(client, beat_seen, without_
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "redis": "ok", "scheduler": "ok"},
+        "checks": {"database": "ok", "redis": "ok", "scheduler": "ok", "tally": "ok"},
     }
 
 
@@ -200,7 +200,7 @@ def test_healthz_tells_anonymous_callers_only_which_check_failed(client, redis_d
     assert response.status_code == 200
     assert response.json() == {
         "status": "degraded",
-        "checks": {"database": "ok", "redis": "degraded", "scheduler": "ok"},
+        "checks": {"database": "ok", "redis": "degraded", "scheduler": "ok", "tally": "ok"},
     }
     assert "ConnectionError" not in response.content.decode()
     # The reason goes to the log, for the operators.

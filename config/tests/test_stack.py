@@ -238,14 +238,14 @@ def healthz(stack):
 @requires_services
 def test_production_stack_end_to_end(stack):
     mail = stack.mail
-    # Up: the web answers, and /healthz sees the database, Redis, beat's heartbeat and the
-    # working-day calendar.
+    # Up: the web answers, and /healthz sees the database, Redis, beat's heartbeat, the
+    # working-day calendar and the statistics' tally.
     ready = stack.wait_until(
         lambda: (r := healthz(stack)) is not None and r.status_code == 200 and r,
         timeout=90,
         what="/healthz to answer 200",
     )
-    assert set(ready.json()["checks"]) == {"database", "redis", "scheduler", "calendar"}
+    assert set(ready.json()["checks"]) == {"database", "redis", "scheduler", "calendar", "tally"}
     # Production settings: HTTPS enforced, HSTS sent, static files served by whitenoise.
     plain = requests.get(stack.base_url + "/admin/login/", allow_redirects=False, timeout=5)
     assert plain.status_code == 301 and plain.headers["Location"].startswith("https://")

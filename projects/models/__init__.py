@@ -5,7 +5,7 @@ from .courting import CourtingCase, CourtingState
 from .duplicates import DuplicateDismissal
 from .projects import DATE_ORDER, MONEY, IndustryChain, Project, ProjectQuerySet
 from .reports import ProjectEvidence, ProjectUpdate
-from .tallies import ProjectTally
+from .tallies import ProjectTally, TallyCheck
 
 __all__ = [
     "DATE_ORDER",
@@ -23,4 +23,5 @@ __all__ = [
     "ProjectQuerySet",
     "ProjectTally",
     "ProjectUpdate",
+    "TallyCheck",
 ]

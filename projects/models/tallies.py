@@ -35,3 +35,24 @@ class ProjectTally(models.Model):
 
     def __str__(self):
         return f"{self.dim}={self.key} {self.year} {self.tenant_id} {self.stage}"
+
+
+class TallyCheck(models.Model):
+    """One run of the tally check (``projects.tallies.check``: nightly, or
+    ``manage.py check_tallies``): how many cells differed from the projects, and whether
+    they were rebuilt. /healthz reads the latest (``projects.tally_health``)."""
+
+    checked_at = models.DateTimeField(_("checked at"), db_index=True)
+    # The city checked (Tenant.code), "" for the whole tracker.
+    tenant_id = models.CharField(_("city code"), max_length=6, blank=True)
+    differing = models.PositiveIntegerField(_("cells that differed"))
+    repaired = models.BooleanField(_("rebuilt"), default=False)
+    first_difference = models.CharField(_("first difference"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("tally check")
+        verbose_name_plural = _("tally checks")
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self):
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {self.tenant_id or '*'}: {self.differing}"
