@@ -32,8 +32,11 @@ def check_tally(now=None):
     ).first()
     if unrepaired is not None:
         where = f"city {unrepaired.tenant_id}" if unrepaired.tenant_id else "the tracker"
+        cells = (
+            "1 tally cell" if unrepaired.differing == 1 else f"{unrepaired.differing} tally cells"
+        )
         raise Degraded(
-            f"{unrepaired.differing} tally cells of {where} differed from the projects at "
+            f"{cells} of {where} differed from the projects at "
             f"{timezone.localtime(unrepaired.checked_at):%Y-%m-%d %H:%M} (first: "
             f"{unrepaired.first_difference}): the statistics show them; run "
             "`manage.py check_tallies --repair`"
