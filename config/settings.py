@@ -507,6 +507,13 @@ TRACKER_HEALTH_CHECKS = {
 # and key projects each have a default, and each task or project may override it.
 TRACKER_TASK_REPORT_CYCLE = env.str("TRACKER_TASK_REPORT_CYCLE", default="monthly")
 TRACKER_PROJECT_REPORT_CYCLE = env.str("TRACKER_PROJECT_REPORT_CYCLE", default="weekly")
+for _setting in ("TRACKER_TASK_REPORT_CYCLE", "TRACKER_PROJECT_REPORT_CYCLE"):
+    # tracker.choices.ReportingCycle's names: another value would exempt every record on
+    # the default cycle from the reports owed, silently.
+    if vars()[_setting] not in ("weekly", "monthly", "none"):
+        raise ImproperlyConfigured(
+            f"{_setting}: 'weekly', 'monthly' or 'none', not {vars()[_setting]!r}"
+        )
 TRACKER_WEEKLY_CUTOFF = env.str("TRACKER_WEEKLY_CUTOFF", default="5 17:00")
 TRACKER_MONTHLY_CUTOFF = env.str("TRACKER_MONTHLY_CUTOFF", default="25 23:59")
 # A department that has not acknowledged (签收) a task this many working days after it was

@@ -17,6 +17,7 @@ import functools
 import operator
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Case, DateTimeField, Exists, F, Max, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -106,6 +107,8 @@ def owing(records, *, reports, on, default_cycle, opened, moment, calendar):
     is the report model and ``on`` its foreign key to the record (indexed with
     ``created_at``: one index probe a record). Each record is annotated with its cycle's
     cut-off, ``owed_cutoff``."""
+    if default_cycle not in (*NAMED_CYCLES, ReportingCycle.NONE):
+        raise ImproperlyConfigured(f"no reporting cycle {default_cycle!r}")
     cycles = []
     for name in NAMED_CYCLES:
         named = [name, ReportingCycle.DEFAULT] if name == default_cycle else [name]

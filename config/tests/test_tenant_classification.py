@@ -26,8 +26,12 @@ SHARED = {
 }
 
 # Internal: every city's figures in one table, read only by code that applies the tenant
-# rule itself (projects.tallies), never listed, exported or routed (asserted below).
-INTERNAL = {"projects.projecttally"}
+# rule itself (projects.tallies), or bookkeeping about them; never listed, exported or
+# routed (asserted below).
+INTERNAL = {
+    "projects.projecttally",
+    "projects.tallycheck",  # the tally check's outcomes, read by /healthz (projects.tally_health)
+}
 
 
 def our_models():

@@ -5,14 +5,11 @@ report's row (ten a project at province scale). The new index serves the foreign
 look-ups too, so the key's own index goes (core.foreign_key_indexes). Both CONCURRENTLY
 on PostgreSQL: the migration is not atomic."""
 
-from importlib import import_module
-
 from django.db import migrations, models
 
-from core.foreign_key_indexes import fold_index
+from core.foreign_key_indexes import build_index, fold_index
 
-# Concurrently on PostgreSQL, plainly elsewhere (defined with the list's first index).
-AddIndexOnline = import_module("projects.migrations.0017_list_keyset").AddIndexOnline
+INDEX = models.Index(fields=["project", "created_at"], name="projectupdate_project_created")
 
 
 class Migration(migrations.Migration):
@@ -21,11 +18,9 @@ class Migration(migrations.Migration):
     dependencies = [("projects", "0021_covering_list_keys")]
 
     operations = [
-        AddIndexOnline(
-            model_name="projectupdate",
-            index=models.Index(
-                fields=["project", "created_at"], name="projectupdate_project_created"
-            ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.AddIndex(model_name="projectupdate", index=INDEX)],
+            database_operations=[build_index("projects", "projectupdate", INDEX)],
         ),
         migrations.SeparateDatabaseAndState(
             state_operations=[

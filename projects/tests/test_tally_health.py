@@ -29,7 +29,7 @@ def test_a_difference_degrades_the_tally_until_it_is_rebuilt(project, client, se
         "tally": "projects.tally_health.check_tally",
     }
 
-    assert check_tally() == "ok (not checked yet)"
+    assert check_tally() == "ok (the whole tracker not checked yet)"
     assert check_tallies() == 0
     assert check_tally().startswith("ok (checked ")
     drift()
@@ -47,6 +47,14 @@ def test_a_difference_degrades_the_tally_until_it_is_rebuilt(project, client, se
 
 
 def test_a_citys_check_since_the_whole_one_counts(project):
+    drift()
+    with pytest.raises(CommandError):
+        call_command("check_tallies", "--tenant", project.tenant_id, stdout=io.StringIO())
+    with pytest.raises(Degraded, match=f"city {project.tenant_id}"):
+        check_tally()  # no check of the whole tracker yet: the city's still counts
+    with pytest.raises(CommandError, match="no city"):
+        call_command("check_tallies", "--tenant", "9999999", stdout=io.StringIO())
+    call_command("check_tallies", "--repair", stdout=io.StringIO())
     call_command("check_tallies", stdout=io.StringIO())
     drift()
     with pytest.raises(CommandError):

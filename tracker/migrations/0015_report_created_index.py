@@ -2,27 +2,22 @@
 0022): whether a task has reported since its cycle opened is one index probe. The
 foreign key's own index goes; both CONCURRENTLY on PostgreSQL (not atomic)."""
 
-from importlib import import_module
-
 from django.db import migrations, models
 
-from core.foreign_key_indexes import fold_index
+from core.foreign_key_indexes import build_index, fold_index
 
-AddIndexOnline = import_module("projects.migrations.0017_list_keyset").AddIndexOnline
+INDEX = models.Index(fields=["task", "created_at"], name="taskupdate_task_created")
 
 
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [
-        ("tracker", "0014_tenants"),
-        ("projects", "0017_list_keyset"),  # AddIndexOnline
-    ]
+    dependencies = [("tracker", "0014_tenants")]
 
     operations = [
-        AddIndexOnline(
-            model_name="taskupdate",
-            index=models.Index(fields=["task", "created_at"], name="taskupdate_task_created"),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.AddIndex(model_name="taskupdate", index=INDEX)],
+            database_operations=[build_index("tracker", "taskupdate", INDEX)],
         ),
         migrations.SeparateDatabaseAndState(
             state_operations=[

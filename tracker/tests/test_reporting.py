@@ -181,3 +181,13 @@ def test_each_task_owes_on_its_own_cycle(open_task, other_task):
         for item in KeyTaskReporting().missing(at("2026-11-27T18:00"), calendar())
     }
     assert owed == {other_task.code: at("2026-11-27T17:00")}
+
+
+def test_an_unknown_default_cycle_is_refused_not_taken_as_no_reports(open_task, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.TRACKER_TASK_REPORT_CYCLE = "Monthly"
+    with pytest.raises(ImproperlyConfigured, match="Monthly"):
+        missing(at("2026-11-26T08:30"))
+    settings.TRACKER_TASK_REPORT_CYCLE = "none"
+    assert missing(at("2026-11-26T08:30")) == set()

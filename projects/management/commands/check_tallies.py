@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.tallies import check
+from regions.models import Tenant
 
 
 class Command(BaseCommand):
@@ -18,7 +19,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        found = check(options["tenant"], repair=options["repair"])
+        tenant = options["tenant"]
+        if tenant and not Tenant.objects.filter(code=tenant).exists():
+            raise CommandError(f"There is no city {tenant!r} (a tenant's GB/T 2260 code).")
+        found = check(tenant, repair=options["repair"])
         for cell, expected, stored in found[:50]:
             self.stdout.write(f"{cell}: counted {expected}, stored {stored}")
         if found and options["repair"]:
