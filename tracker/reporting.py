@@ -165,10 +165,10 @@ class KeyTaskReporting(QueriedReporting):
         changelist = changelist_path("admin:tracker_keytask_changelist")
         return f"{changelist}?lead_department__id__exact={department_id}&reporting=missing"
 
-    def item(self, pk, code, title, department_id, what, cutoff, kind=None):
+    def item(self, pk, code, title, department_id, what, cutoff, kind):
         return OwedItem(
             key=f"task:{pk}",
-            kind=kind or str(self.kind),
+            kind=kind,
             what=what,
             code=code,
             title=title,
@@ -184,12 +184,19 @@ class KeyTaskReporting(QueriedReporting):
             state=TaskState.ASSIGNED, assigned_at__isnull=False
         )
         waiting = waiting.only("pk", "code", "title", "lead_department_id", "assigned_at")
+        kind = str(self.kind)  # translated once per run, not per item
         for tasks in chunks(waiting):  # keyset chunks: flat memory, no server-side cursor
             for task in tasks:
                 due = receipt_due(task, calendar)
                 if due <= moment:
                     yield self.item(
-                        task.pk, task.code, task.title, task.lead_department_id, OWED_RECEIPT, due
+                        task.pk,
+                        task.code,
+                        task.title,
+                        task.lead_department_id,
+                        OWED_RECEIPT,
+                        due,
+                        kind,
                     )
 
     def owed_queries(self, moment, calendar):
@@ -209,7 +216,11 @@ class KeyTaskReporting(QueriedReporting):
 
 
 def missing_report_filter(moment, calendar):
-    """A Q on key tasks: those that missed the latest cut-off (for the admin's filter)."""
+    """A Q on key tasks: those that missed the latest cut-off or owe their receipt (for the
+    admin's filter). The reports owed stay a subquery (no rows read, no last report times);
+    the receipts, counted in working days, are listed by id."""
     source = KeyTaskReporting()
-    keys = {int(item.key.split(":")[1]) for item in source.missing(moment, calendar)}
-    return Q(pk__in=keys)
+    owed = Q(pk__in={record_id(item) for item in source.owed_otherwise(moment, calendar)})
+    for query in source.owed_queries(moment, calendar):
+        owed |= Q(pk__in=query.queryset.values("pk"))
+    return owed
