@@ -7,12 +7,11 @@ digests. Achieving it on or before the deadline is what the digests count as com
 
 from django.utils.translation import gettext_lazy as _
 
+from notifications.item_queries import ItemQuery, QueriedSource
 from notifications.sources import (
     ChangePaths,
     DeadlineItem,
     DeadlineSource,
-    ItemQuery,
-    QueriedSource,
     changelist_path,
     of_acting_tenant,
 )

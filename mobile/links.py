@@ -73,6 +73,21 @@ def phone_url(model, pk):
     return reverse(PHONE_PAGES[model], args=[pk])
 
 
+class PhoneUrls:
+    """``phone_url`` for the many items of one page: each model's URL is reversed once, then
+    filled in with each id (a department's page at province scale lists thousands)."""
+
+    MARK = str(2**62)  # an id in the reversed URL, replaced by each item's
+
+    def __init__(self):
+        self.templates = {}
+
+    def __call__(self, model, pk):
+        if model not in self.templates:
+            self.templates[model] = phone_url(model, self.MARK)
+        return self.templates[model].replace(self.MARK, str(pk))
+
+
 def admin_url(model, pk):
     """The object's change page in the admin (the desktop's page), or its phone page when
     the admin has none (a model not registered there)."""

@@ -37,12 +37,16 @@ def home(request):
         return render(request, "mobile/office.html", {"office": office_work(user)})
     department = user.official.department
     items = department_work(user, department.pk)
+    # The most urgent only: a department at province scale can have thousands of items,
+    # more than a phone can show; the counts say how many in all.
     return render(
         request,
         "mobile/home.html",
         {
             "department": department,
-            "items": items,
+            "items": items[:LIST_ROWS],
+            "count": len(items),
+            "more": len(items) > LIST_ROWS,
             "late": sum(1 for item in items if item.tone == "late"),
         },
     )

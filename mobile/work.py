@@ -18,17 +18,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.owed import count_by_department, owed_items
-from notifications.sources import OWED_RECEIPT, open_items
+from notifications.owed import count_owed, owed_items
+from notifications.sources import OWED_RECEIPT, count_open, open_items
 from projects.choices import BlockerState
 from projects.models import Blocker
 from tracker.choices import LoopAction, TaskState
-from tracker.ladder import LoopContext, rung_reached, working_days_after_deadline
+from tracker.ladder import LoopContext, rung_at, working_days_after_deadline
 from tracker.models import Department, KeyTask, TaskTransition
 from tracker.reporting import receipt_due
 
 from .access import own_city
-from .links import parse_key, phone_url
+from .links import PhoneUrls, parse_key
 
 LATE, TO_DO, WAITING = 0, 1, 2
 TONES = {LATE: "late", TO_DO: "to-do", WAITING: "waiting"}
@@ -71,6 +71,7 @@ class Work:
 
     def __init__(self):
         self.by_key = {}
+        self.url = PhoneUrls()
 
     def add(self, key, *, kind, code, title, url, reason):
         item = self.by_key.setdefault(key, WorkItem(key, str(kind), code, title, url))
@@ -134,7 +135,7 @@ def add_returned(work, department_id):
             kind=_("key task"),
             code=task.code,
             title=task.title,
-            url=phone_url(KeyTask, task.pk),
+            url=work.url(KeyTask, task.pk),
             reason=Reason(
                 TO_DO,
                 task.deadline,
@@ -146,6 +147,7 @@ def add_returned(work, department_id):
 def add_missing_reports(work, department_id, context):
     """Progress reports owed at the latest cut-off of their cycle and not given (按期填报),
     as the missing-reports API computes them for one department."""
+    text = _("No report this cycle (cut-off %(date)s)")  # translated once per page
     for item in owed_items(context.now, context.calendar, department_id):
         if item.what == OWED_RECEIPT:
             continue  # add_receipts lists every task awaiting receipt, late or not
@@ -156,10 +158,8 @@ def add_missing_reports(work, department_id, context):
             kind=item.kind,
             code=item.code,
             title=item.title,
-            url=phone_url(key.model, key.pk) if key else item.admin_path,
-            reason=Reason(
-                LATE, date, _("No report this cycle (cut-off %(date)s)") % {"date": date}
-            ),
+            url=work.url(key.model, key.pk) if key else item.admin_path,
+            reason=Reason(LATE, date, text % {"date": date}),
         )
 
 
@@ -169,34 +169,47 @@ def horizon(context):
     return context.calendar.add_workdays(context.today, ahead)
 
 
-def deadline_text(item, offset, overdue, rung):
+def deadline_texts():
+    """The two texts of a deadline reason, translated once per page, not once per item."""
+    return (
+        _("%(what)s due %(date)s: %(days)d working days overdue"),
+        _("%(what)s due %(date)s: %(days)d working days left"),
+    )
+
+
+def deadline_text(item, offset, overdue, rung, texts):
     values = {"what": item.kind, "date": item.due_on, "days": abs(offset)}
-    if overdue:
-        text = _("%(what)s due %(date)s: %(days)d working days overdue") % values
-    else:
-        text = _("%(what)s due %(date)s: %(days)d working days left") % values
+    text = (texts[0] if overdue else texts[1]) % values
     return f"{text} · {rung.name}" if rung else text
 
 
 def add_deadlines(work, department_id, context):
     """Open items past their deadline, or on a rung of the escalation ladder, with it."""
-    for item in open_items(horizon(context)):
-        if item.department_id != department_id:
-            continue
-        rung = rung_reached(item.due_on, context.today, context.rungs, context.calendar)
+    texts, project = deadline_texts(), _("project")
+    places = {}  # due date -> (working days after it, rung): items share their dates
+
+    def place(due_on):
+        if due_on not in places:
+            offset = working_days_after_deadline(due_on, context.today, context.calendar)
+            places[due_on] = offset, rung_at(offset, context.rungs)
+        return places[due_on]
+
+    for item in open_items(horizon(context), department_id):
+        offset, rung = place(item.due_on)
         overdue = item.due_on < context.today
         if not overdue and rung is None:
             continue
-        offset = working_days_after_deadline(item.due_on, context.today, context.calendar)
         key = parse_key(item.key)
         work.add(
             key.group if key else item.key,
-            kind=_("project") if key and key.group.startswith("project") else item.kind,
+            kind=project if key and key.group.startswith("project") else item.kind,
             code=item.code,
             title=item.title,
-            url=phone_url(key.model, key.pk) if key else item.admin_path,
+            url=work.url(key.model, key.pk) if key else item.admin_path,
             reason=Reason(
-                LATE if overdue else TO_DO, item.due_on, deadline_text(item, offset, overdue, rung)
+                LATE if overdue else TO_DO,
+                item.due_on,
+                deadline_text(item, offset, overdue, rung, texts),
             ),
         )
 
@@ -234,7 +247,7 @@ def add_problem(work, blocker, reason):
         kind=_("problem"),
         code=blocked_code(blocker),
         title=blocker.title,
-        url=phone_url(Blocker, blocker.pk),
+        url=work.url(Blocker, blocker.pk),
         reason=reason,
     )
 
@@ -253,10 +266,10 @@ def office_work(user, context=None):
     """The office's view of ``user``'s own city (every city for a superuser)."""
     context = context or LoopContext()
     names = dict(own_city(Department.objects.all(), user).values_list("pk", "short_name"))
-    owed = [i for i in owed_items(context.now, context.calendar) if i.department_id in names]
-    by_department = count_by_department(owed)
-    past = open_items(context.today - datetime.timedelta(days=1))
-    overdue = sum(1 for item in past if item.department_id in names)
+    owed = count_owed(context.now, context.calendar)
+    by_department = {pk: counts for pk, counts in owed.items() if pk in names}
+    past = count_open(context.today - datetime.timedelta(days=1))
+    overdue = sum(number for pk, number in past.items() if pk in names)
     tasks, blockers = own_city(KeyTask.objects.all(), user), own_city(Blocker.objects.all(), user)
     requests = tasks.filter(state=TaskState.COMPLETION_REQUESTED)
     to_assign = blockers.filter(state=BlockerState.OPEN)
@@ -267,7 +280,7 @@ def office_work(user, context=None):
         (_("Problems being coordinated"), states[BlockerState.COORDINATING]),
         (_("Problems escalated"), states[BlockerState.ESCALATED]),
         (_("Tasks awaiting receipt"), tasks.filter(state=TaskState.ASSIGNED).count()),
-        (_("Reports missing this cycle"), sum(1 for i in owed if i.what != OWED_RECEIPT)),
+        (_("Reports missing this cycle"), sum(c["reports"] for c in by_department.values())),
         (_("Items past their deadline"), overdue),
     ]
     totals = sorted(

@@ -15,6 +15,7 @@ the admin and the API; nothing of a province's own is chased by email yet.
 from core.tenancy import acting_for, acting_tenant_id
 
 from . import sources
+from .item_queries import top_per_department
 from .recipients import city_codes, department_ids
 
 
@@ -38,7 +39,7 @@ class City:
         for source in sources.sources():
             if hasattr(source, "open_queries"):
                 for query in source.open_queries(due_by):
-                    yield from self.own(sources.top_per_department(query, limit, today))
+                    yield from self.own(top_per_department(query, limit, today))
             else:
                 yield from self.own(grouped(source.open_items(due_by), lambda i: i.due_on < today))
 
@@ -47,7 +48,7 @@ class City:
         for source in sources.sources():
             if hasattr(source, "completed_queries"):
                 for query in source.completed_queries(start, end):
-                    yield from self.own(sources.top_per_department(query, limit))
+                    yield from self.own(top_per_department(query, limit))
             else:
                 yield from self.own(grouped(source.completed_items(start, end), lambda i: False))
 

@@ -29,7 +29,7 @@ from .listing import Listing, department_lists
 from .models import Dispatch
 from .recipients import tenant_or_acting
 from .robots import Robots
-from .sources import open_items
+from .sources import count_open
 
 # Keys are checked against the dispatch log this many at a time.
 CHUNK = 1000
@@ -230,8 +230,9 @@ def rung_counts(today, calendar, rungs):
     for the dashboard's department panel (the items of the city acted for: the user's)."""
     ladder = Ladder(today, calendar, rungs)
     counts = defaultdict(Counter)
-    for item in open_items(ladder.horizon()):
-        rung = rung_reached(item.due_on, today, rungs, calendar)
+    # Counted per department and due date in SQL: a rung depends on the date alone.
+    for (department_id, due_on), number in count_open(ladder.horizon(), by_date=True).items():
+        rung = rung_reached(due_on, today, rungs, calendar)
         if rung is not None:
-            counts[item.department_id][rung.working_days] += 1
+            counts[department_id][rung.working_days] += number
     return counts

@@ -18,6 +18,7 @@ from core.validators import FIRST_YEAR, LAST_YEAR
 
 from . import cities
 from .emails import absolute, item_url
+from .item_queries import top_per_department
 from .listing import Listing
 from .sources import (
     OWED_RECEIPT,
@@ -25,7 +26,6 @@ from .sources import (
     missing_reports,
     owed_one_by_one,
     owed_queries,
-    top_per_department,
 )
 
 
@@ -127,12 +127,22 @@ def owed_items(moment, calendar, department_id=None):
     )
 
 
-def count_by_department(items):
-    """{department_id: {"reports": n, "receipts": n}}."""
+def count_owed(moment, calendar, city=None):
+    """{department_id: {"reports": n, "receipts": n}} of what is owed at ``moment``, of
+    ``city`` (else of the city acted for, else of every city): the reports the sources
+    query are counted in SQL, not read (thousands a city at province scale)."""
+    if not within_tracked_years(timezone.localdate(moment)):
+        return {}
+    city = city or cities.current()
     counts = defaultdict(lambda: {"reports": 0, "receipts": 0})
-    for item in items:
-        counts[item.department_id]["receipts" if item.what == OWED_RECEIPT else "reports"] += 1
-    return counts
+    for query in owed_queries(moment, calendar):
+        for department_id, number in query.count_per_department().items():
+            if city is None or department_id in city.department_ids:
+                counts[department_id]["reports"] += number
+    for item in owed_one_by_one(moment, calendar):
+        if city is None or city.owns(item):
+            counts[item.department_id]["receipts" if item.what == OWED_RECEIPT else "reports"] += 1
+    return dict(counts)
 
 
 def defaulters(owed, departments):

@@ -15,7 +15,8 @@ the user's city, so one city's reminders, digests and phone pages never read ano
 
 import datetime
 import functools
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol, runtime_checkable
@@ -23,14 +24,11 @@ from typing import Protocol, runtime_checkable
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
-from django.db.models import BooleanField, Case, Count, F, Value, When, Window
-from django.db.models.functions import RowNumber
 from django.dispatch import receiver
 from django.urls import get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
-from core.streaming import chunks
 from core.tenancy import acting_tenant_id
 
 
@@ -81,84 +79,6 @@ class DeadlineSource(Protocol):
     def overdue_list_path(self, department_id: int) -> str: ...
 
 
-@dataclass(frozen=True)
-class ItemQuery:
-    """One query of a deadline source (``open_queries``/``completed_queries``): its rows as
-    tuples (``fields``, the pk first) and how each row makes a ``DeadlineItem``. The
-    reminders stream it in keyset chunks (``items``); the digests ask the database for
-    each department's most urgent rows only (``top_per_department``)."""
-
-    queryset: object
-    fields: tuple
-    make: Callable  # row tuple (``fields``, maybe more columns after) -> DeadlineItem
-    department: str  # the department's column among ``fields``
-    date: str  # the date the items are ordered by (deadline, or completion)
-    code: object = "code"  # the code, a field name or an expression (ties: then the pk)
-    # Items -> the same items completed with what the rows leave out, in one query for
-    # them all (an owed item's last report: read for the rows kept, not for every row).
-    complete: Callable | None = None
-
-    def items(self):
-        for chunk in chunks(self.queryset.values_list(*self.fields), key_index=0):
-            yield from self.completed([self.make(row) for row in chunk])
-
-    def completed(self, items):
-        return self.complete(items) if self.complete and items else items
-
-
-class QueriedSource:
-    """A deadline source written as queries (``open_queries``, ``completed_queries``, each
-    yielding ``ItemQuery``s): its items are those queries' rows, as tuples in keyset
-    chunks, so memory stays flat with or without server-side cursors."""
-
-    def open_items(self, due_by):
-        for query in self.open_queries(due_by):
-            yield from query.items()
-
-    def completed_items(self, start, end):
-        for query in self.completed_queries(start, end):
-            yield from query.items()
-
-
-def top_per_department(query, limit, split_before=None):
-    """Each department's first ``limit`` items of ``query`` in (date, code, pk) order and
-    how many it has in all, computed in SQL (``row_number()`` and ``count(*)`` over each
-    department): (department id, overdue, total, items), without reading every row. With
-    ``split_before`` (a day) the items dated before it ("overdue") and the others are
-    counted and cut apart; otherwise ``overdue`` is False throughout."""
-    rows = query.queryset
-    partition = [F(query.department)]
-    if split_before is not None:
-        overdue = When(**{f"{query.date}__lt": split_before}, then=Value(True))
-        rows = rows.annotate(
-            top_overdue=Case(overdue, default=Value(False), output_field=BooleanField())
-        )
-        partition.append(F("top_overdue"))
-    else:
-        rows = rows.annotate(top_overdue=Value(False, output_field=BooleanField()))
-    code = F(query.code) if isinstance(query.code, str) else query.code
-    rows = (
-        rows.annotate(
-            top_rank=Window(
-                RowNumber(),
-                partition_by=partition,
-                order_by=[F(query.date).asc(), code.asc(), F("pk").asc()],
-            ),
-            top_total=Window(Count("pk"), partition_by=partition),
-        )
-        .filter(top_rank__lte=limit)
-        .order_by()
-    )
-    where = query.fields.index(query.department)
-    groups, kept = {}, []
-    for row in rows.values_list(*query.fields, "top_overdue", "top_total"):
-        groups.setdefault((row[where], row[-2]), (row[-1], []))[1].append(len(kept))
-        kept.append(query.make(row))
-    kept = query.completed(kept)
-    for (department_id, is_overdue), (total, positions) in groups.items():
-        yield department_id, is_overdue, total, [kept[i] for i in positions]
-
-
 @cache
 def sources():
     found = [import_string(path)() for path in settings.TRACKER_DEADLINE_SOURCES]
@@ -177,9 +97,33 @@ def forget_sources(*, setting, **kwargs):
         sources.cache_clear()
 
 
-def open_items(due_by):
+def open_items(due_by, department_id=None):
+    """Every source's open items due by ``due_by``; with ``department_id``, that
+    department's only, narrowed in SQL by the sources written as queries."""
     for source in sources():
-        yield from source.open_items(due_by)
+        if department_id is None:
+            yield from source.open_items(due_by)
+        elif hasattr(source, "open_queries"):
+            yield from source.open_items(due_by, department_id)
+        else:
+            yield from (i for i in source.open_items(due_by) if i.department_id == department_id)
+
+
+def count_open(due_by, by_date=False):
+    """{department id: how many open items are due by ``due_by``}, or with ``by_date``
+    {(department id, due date): how many}, counted in SQL by the sources written as
+    queries (a city's phone page and department panel at province scale)."""
+    counts = Counter()
+    for source in sources():
+        if hasattr(source, "open_queries"):
+            for query in source.open_queries(due_by):
+                counts.update(query.count_per_department(by_date))
+        else:
+            items = source.open_items(due_by)
+            counts.update(
+                (i.department_id, i.due_on) if by_date else i.department_id for i in items
+            )
+    return counts
 
 
 def completed_items(start, end):
@@ -262,14 +206,21 @@ class ReportingSource(Protocol):
 
 class QueriedReporting:
     """A reporting source written as queries: ``owed_queries(moment, calendar)`` yields
-    ``ItemQuery``s of what is owed (``OwedItem``s ordered by cut-off), so the digests ask
+    ``ItemQuery``s of the reports owed (``OwedItem``s of ``OWED_REPORT``, ordered by
+    cut-off: counted as reports in SQL, ``owed.count_owed``), so the digests ask
     the database for each department's first rows and its count (``top_per_department``),
     and ``owed_otherwise(moment, calendar)`` yields what is owed beyond them, item by item
     (a receipt's due time counts working days). ``missing`` is both, in keyset chunks."""
 
-    def missing(self, moment, calendar):
-        yield from self.owed_otherwise(moment, calendar)
+    def missing(self, moment, calendar, department_id=None):
+        """What is owed (``ReportingSource.missing``); with ``department_id``, that
+        department's only, its queries narrowed in SQL."""
+        for item in self.owed_otherwise(moment, calendar):
+            if department_id is None or item.department_id == department_id:
+                yield item
         for query in self.owed_queries(moment, calendar):
+            if department_id is not None:
+                query = query.of_department(department_id)
             yield from query.items()
 
     def owed_otherwise(self, moment, calendar):
@@ -296,6 +247,9 @@ def forget_reporting_sources(*, setting, **kwargs):
 def missing_reports(moment, calendar, department_id=None):
     """Everything owed and not given at the latest cut-offs before ``moment``."""
     for source in reporting_sources():
+        if isinstance(source, QueriedReporting):
+            yield from source.missing(moment, calendar, department_id)
+            continue
         for item in source.missing(moment, calendar):
             if department_id is None or item.department_id == department_id:
                 yield item

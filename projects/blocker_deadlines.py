@@ -14,14 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.streaming import chunks
+from notifications.item_queries import ItemQuery, QueriedSource
 from notifications.sources import (
     ChangePaths,
     DeadlineItem,
     DeadlineSource,
-    ItemQuery,
     OpenProblem,
     ProblemSource,
-    QueriedSource,
     of_acting_tenant,
 )
 from notifications.sources import (

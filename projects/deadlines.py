@@ -6,12 +6,11 @@ under construction owes production by its planned production date.
 
 from django.utils.translation import gettext_lazy as _
 
+from notifications.item_queries import ItemQuery, QueriedSource
 from notifications.sources import (
     ChangePaths,
     DeadlineItem,
     DeadlineSource,
-    ItemQuery,
-    QueriedSource,
     changelist_path,
     of_acting_tenant,
 )

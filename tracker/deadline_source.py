@@ -5,12 +5,11 @@ The one place tracker imports notifications: to implement its source contract.
 
 from django.utils.translation import gettext_lazy as _
 
+from notifications.item_queries import ItemQuery, QueriedSource
 from notifications.sources import (
     ChangePaths,
     DeadlineItem,
     DeadlineSource,
-    ItemQuery,
-    QueriedSource,
     changelist_path,
     of_acting_tenant,
 )

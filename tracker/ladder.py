@@ -59,7 +59,12 @@ def rung_reached(due_on, today, rungs, calendar):
     ``working_days`` of a rung counts from the deadline: -3 is reached three working days
     before it, 0 on the day, 3 after three working days overdue.
     """
-    offset = working_days_after_deadline(due_on, today, calendar)
+    return rung_at(working_days_after_deadline(due_on, today, calendar), rungs)
+
+
+def rung_at(offset, rungs):
+    """The highest of ``rungs`` (lowest first) reached ``offset`` working days after a
+    deadline (None: none yet)."""
     reached = None
     for rung in rungs:
         if offset >= rung.working_days:

@@ -24,11 +24,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.streaming import chunks
 from core.tenancy import acting_tenant_id
+from notifications.item_queries import ItemQuery
 from notifications.sources import (
     OWED_RECEIPT,
     OWED_REPORT,
     ChangePaths,
-    ItemQuery,
     OwedItem,
     QueriedReporting,
     changelist_path,

@@ -1,12 +1,15 @@
 """Fast on a weak connection: server-rendered pages under 100 kB with their one style sheet,
 no script at all, the site's Content-Security-Policy, links to the desktop version."""
 
+import datetime
 import re
 
 import pytest
 from django.contrib.staticfiles import finders
 from django.utils import timezone
 
+from mobile.views import LIST_ROWS
+from mobile.work import department_work
 from tracker import loop
 from tracker.models import KeyTask
 
@@ -96,3 +99,40 @@ def test_the_photo_input_offers_the_camera(official_client, task):
     for attribute in ('accept="image/*"', 'capture="environment"', "multiple"):
         assert attribute in field
     assert 'enctype="multipart/form-data"' in page
+
+
+def test_a_department_with_more_items_than_a_phone_shows_sees_the_most_urgent(
+    official_client, task
+):
+    """At province scale a department can owe thousands of items: the page lists the
+    most urgent (LIST_ROWS), says how many there are in all, and stays under budget."""
+    first = datetime.date(2023, 1, 2)
+    KeyTask.objects.bulk_create(
+        KeyTask(
+            code=f"KT-2023-{500 + number}",
+            year=2023,
+            title="推进京津冀产业协同对接" * 3,
+            work_point=task.work_point,
+            lead_department=task.lead_department,
+            deadline=first + datetime.timedelta(days=number),
+        )
+        for number in range(LIST_ROWS + 20)
+    )
+    every = department_work_count(official_client)
+
+    html = official_client.get("/m/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert every > LIST_ROWS + 20
+    assert html.count('class="item ') == LIST_ROWS
+    assert f"{every} items to do" in html
+    assert f"The {LIST_ROWS} most urgent are shown" in html
+    assert "KT-2023-500" in html  # due first
+    assert f"KT-2023-{500 + LIST_ROWS + 19}" not in html  # due last
+    assert weight(html) < BUDGET
+    zh = official_client.get("/m/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f"仅显示最紧急的 {LIST_ROWS} 项" in zh
+
+
+def department_work_count(client):
+    user = client.get("/m/").wsgi_request.user
+    return len(department_work(user, user.official.department_id))

@@ -26,7 +26,7 @@ from tracker.models import Department, EscalationRung, KeyTask
 from workdays.calendar import calendar as workday_calendar
 
 from ..ladder import rung_counts
-from ..owed import count_by_department, end_of_day, owed_items, within_tracked_years
+from ..owed import count_owed, end_of_day, owed_items, within_tracked_years
 from .serializers import DEPARTMENTS_ANSWER, OwedItemSerializer
 
 DATE = OpenApiParameter(
@@ -129,7 +129,7 @@ class DepartmentReportingView(ReportingView, APIView):
         if within_tracked_years(day):
             moment, calendar = end_of_day(day), workday_calendar()
             waiting = awaiting_receipt(moment, request.user)
-            owed = count_by_department(owed_items(moment, calendar))
+            owed = count_owed(moment, calendar)
             climbs = rung_counts(day, calendar, rungs)
         results = [
             {
