@@ -433,6 +433,9 @@ def parse_arguments(argv=None):
     parser.add_argument(
         "--only", choices=["reads", "writes", "notifications"], help="run one part of the bench"
     )
+    parser.add_argument(
+        "--cases", help="measure only the reads whose label holds this text (e.g. stats/tasks)"
+    )
     args = parser.parse_args(argv)
     try:
         args.scale = scales.scale(args.scale).name
@@ -600,6 +603,9 @@ def main(argv=None):
                 out("(the list takes no ?cursor= yet: the cursor cases are left out)\n")
                 cases = [case for case in cases if "cursor" not in case[0]]
             admin_cases = ADMIN_CASES if args.only in (None, "reads") else []
+            if args.cases:
+                cases = [case for case in cases if args.cases in case[0]]
+                admin_cases = [case for case in admin_cases if args.cases in case[0]]
             # Every gunicorn worker loads its caches (URLs, translations, templates) on its
             # first requests: warm them all before measuring.
             for _label, paths, _statements in cases:

@@ -75,6 +75,13 @@ def build_index(app_label, model_name, index):
     return migrations.RunPython(forwards, backwards)
 
 
+def drop_index(app_label, model_name, index):
+    """``build_index`` the other way round: the database side of a ``RemoveIndex`` (an index
+    a wider one replaces), CONCURRENTLY on PostgreSQL, and made again on the way back."""
+    built = build_index(app_label, model_name, index)
+    return migrations.RunPython(built.reverse_code, built.code)
+
+
 def fold_index(app_label, model_name, field_name):
     """RunPython forwards and backwards for the foreign key ``field_name`` of the model:
     drop its own index, or make it again."""

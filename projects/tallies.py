@@ -27,6 +27,7 @@ from core.rest.stats import is_coarse
 from core.tallies import Dependency, Tally
 from core.tenancy import reach_of, shared_stages
 from regions.choices import DivisionLevel
+from tracker.tallies import TASK_TALLY
 
 # The province an investor comes from: the same Case as the origin_province grouping
 # (projects.api.stats.GROUPINGS), over the division and its parent.
@@ -98,6 +99,11 @@ PROJECT_TALLY = Tally(
     # Re-parenting a division (or changing its level) moves investors between provinces.
     depends_on=(Dependency("regions_division", ("parent_id", "level"), ("origin_province",)),),
 )
+
+
+# What ``check`` and ``rebuilt_after_bulk_load`` cover: the projects' cells and the key
+# tasks' (tracker.tallies).
+TALLIES = (PROJECT_TALLY, TASK_TALLY)
 
 
 def integer(key):
@@ -310,16 +316,24 @@ def check(tenant=None, repair=False):
 
     scope = {"tenant_id": tenant} if tenant else None
     outermost = not connection.in_atomic_block
+    found = {}
     with transaction.atomic(), connection.cursor() as cursor:
         if outermost and connection.vendor == "postgresql":
-            # Both reads (the projects, the cells) from one snapshot: a write committed
+            # Both reads (the rows, the cells) from one snapshot: a write committed
             # between them is no difference.
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        found = differences(cursor, PROJECT_TALLY, connection.vendor, scope)
-    if found and repair:
-        # A transaction of its own: each statement reads what committed before the lock.
-        with transaction.atomic(), connection.cursor() as cursor:
-            rebuild(cursor, PROJECT_TALLY, connection.vendor, scope)
+        for tally in TALLIES:
+            found[tally.table] = differences(cursor, tally, connection.vendor, scope)
+    for tally in TALLIES:
+        if found[tally.table] and repair:
+            # A transaction of its own: each statement reads what committed before the lock.
+            with transaction.atomic(), connection.cursor() as cursor:
+                rebuild(cursor, tally, connection.vendor, scope)
+    found = [
+        ((tally.table, *cell), expected, stored)
+        for tally in TALLIES
+        for cell, expected, stored in found[tally.table]
+    ]
     record_check(tenant, found, repaired=bool(found and repair))
     return found
 
@@ -339,14 +353,14 @@ def rebuilt_after_bulk_load():
         return
     if not connection.in_atomic_block:
         raise RuntimeError("a bulk load keeps the cells exact only inside one transaction")
-    triggers = [PROJECT_TALLY.name(event) for event in ("insert", "update", "delete")]
 
     def switch(cursor, state):
         # ALTER TABLE refuses while foreign-key checks of rows already written wait for
         # the commit (Django's are deferred): run them now, then defer again.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for trigger in triggers:
-            cursor.execute(f"ALTER TABLE {PROJECT_TALLY.source} {state} TRIGGER {trigger}")
+        for tally in TALLIES:
+            for event in ("insert", "update", "delete"):
+                cursor.execute(f"ALTER TABLE {tally.source} {state} TRIGGER {tally.name(event)}")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
     with connection.cursor() as cursor:
@@ -354,4 +368,5 @@ def rebuilt_after_bulk_load():
     yield
     with connection.cursor() as cursor:
         switch(cursor, "ENABLE")
-        rebuild(cursor, PROJECT_TALLY, connection.vendor)
+        for tally in TALLIES:
+            rebuild(cursor, tally, connection.vendor)

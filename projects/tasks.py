@@ -11,11 +11,12 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="projects.check_tallies")
 def check_tallies(tenant=None, repair=False):
-    """Recount the project tally; log and return how many cells differed (0: exact)."""
+    """Recount the tallies (projects, key tasks); log and return how many cells differed
+    (0: exact)."""
     found = check(tenant, repair=repair)
     if found:
         logger.error(
-            "Project tally: %d cells differ from the projects%s; first: %r",
+            "Tallies: %d cells differ from the rows%s; first: %r",
             len(found),
             " (rebuilt)" if repair else "",
             found[0],

@@ -115,8 +115,9 @@ def test_settle_covers_the_tally_table_when_present(db):
     tables = generator.settled_tables()
     for table in ("projects_project", "projects_projectupdate", "tracker_keytask"):
         assert table in tables
-    present = "projects_projecttally" in connection.introspection.table_names()
-    assert ("projects_projecttally" in tables) == present
+    for tally in ("projects_projecttally", "tracker_tasktally"):
+        present = tally in connection.introspection.table_names()
+        assert (tally in tables) == present
 
 
 def test_settle_names_only_tables_that_exist(db, monkeypatch):

@@ -30,6 +30,7 @@ SHARED = {
 # routed (asserted below).
 INTERNAL = {
     "projects.projecttally",
+    "tracker.tasktally",
     "projects.tallycheck",  # the tally check's outcomes, read by /healthz (projects.tally_health)
 }
 

@@ -200,7 +200,7 @@ def test_every_statistic_says_where_its_answer_comes_from(world):
     ]:
         answer = client.get(url, {"group_by": group_by})
         assert answer.status_code == 200, (url, answer.content)
-        assert answer["X-Stats-Source"] == ("tally" if "projects" in url else "rows")
+        assert answer["X-Stats-Source"] == ("rows" if "blockers" in url else "tally")
 
 
 def test_the_largest_id_matches_nothing(world):

@@ -18,6 +18,7 @@ from core.rest.stats import (
 
 from ..choices import OPEN_TASK_STATUSES, Aspect, TaskStatus
 from ..models import Department, KeyTask, WorkPoint
+from ..tallies import task_tally_groups
 from .filters import KeyTaskFilter
 
 GROUPINGS = {
@@ -32,8 +33,10 @@ GROUPINGS = {
     "work_point": (
         F("work_point_id"),
         lambda keys: {
-            wp.pk: f"{wp.year}-{wp.number:02d} {wp.title}"
-            for wp in WorkPoint.objects.filter(pk__in=keys)
+            pk: f"{year}-{number:02d} {title}"
+            for pk, year, number, title in WorkPoint.objects.filter(pk__in=keys).values_list(
+                "pk", "year", "number", "title"
+            )
         },
     ),
     "month": (TruncMonth("deadline"), lambda keys: {key: month_key(key) for key in keys}),
@@ -76,3 +79,15 @@ class TaskStatsView(StatsView):
 
     def sums(self):
         return counts(timezone.localdate())
+
+    def from_tally(self, request, group_by, filterset):
+        today = timezone.localdate()
+        expression = self.groupings[group_by][0]
+        return task_tally_groups(
+            request.user,
+            filterset.form.cleaned_data,
+            group_by,
+            filterset.qs.annotate(group_key=expression),
+            today,
+            today + datetime.timedelta(days=DUE_SOON_DAYS),
+        )

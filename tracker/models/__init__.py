@@ -2,6 +2,7 @@
 
 from .loop import EscalationRung, TaskEvidence, TaskTransition
 from .org import CityLeader, Department, Official
+from .tallies import TaskTally
 from .tasks import KeyTask, KeyTaskQuerySet, TaskUpdate, WorkPoint
 from .tokens import ApiToken, ApiTokenQuerySet
 
@@ -15,6 +16,7 @@ __all__ = [
     "KeyTaskQuerySet",
     "Official",
     "TaskEvidence",
+    "TaskTally",
     "TaskTransition",
     "TaskUpdate",
     "WorkPoint",

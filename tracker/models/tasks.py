@@ -148,7 +148,13 @@ class KeyTask(TenantOwned, Timestamped):
         verbose_name_plural = _("key tasks")
         ordering = ["deadline", "code"]
         indexes = [
-            models.Index(fields=["status", "deadline"], name="keytask_status_deadline"),
+            # Covering: the task statistics count the open tasks not due yet from the
+            # index alone (tracker.tallies), per department, work point or city.
+            models.Index(
+                fields=["status", "deadline"],
+                include=["lead_department", "work_point", "tenant", "year", "id"],
+                name="keytask_status_deadline_incl",
+            ),
             models.Index(fields=["state", "deadline"], name="keytask_state_deadline"),
             models.Index(fields=["updated_at", "id"], name="keytask_sync"),
         ]

@@ -6,8 +6,8 @@ from regions.models import Tenant
 
 class Command(BaseCommand):
     help = (
-        "Recount the project tally (ProjectTally) from the projects and report the cells "
-        "that differ; exits 1 when any do (after --repair: when any still do)."
+        "Recount the tallies (ProjectTally, TaskTally) from the projects and key tasks and "
+        "report the cells that differ; exits 1 when any do (after --repair: when any still do)."
     )
 
     def add_arguments(self, parser):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--repair",
             action="store_true",
-            help="Rebuild the cells from the projects when any differ (writers wait).",
+            help="Rebuild the cells from the rows when any differ (writers wait).",
         )
 
     def handle(self, *args, **options):
@@ -29,5 +29,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(found)} cells differed; rebuilt.")
             found = check(options["tenant"])
         if found:
-            raise CommandError(f"{len(found)} tally cells differ from the projects.")
-        self.stdout.write("The project tally matches the projects.")
+            raise CommandError(f"{len(found)} tally cells differ from the rows.")
+        self.stdout.write("The tallies match the projects and the key tasks.")
