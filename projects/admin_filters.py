@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_filters import VisibleRelatedFilter, YesNoFilter, labelled_choices
+from core.admin_filters import VisibleRelatedFilter, YearFilter, YesNoFilter, labelled_choices
 from core.tenancy import reach_of
 from regions.models import Division
 
@@ -42,32 +42,19 @@ class HostDivisionFilter(VisibleRelatedFilter):
         return labelled_choices(divisions.order_by("code", "name"))
 
 
-class LedgerYearFilter(admin.SimpleListFilter):
+class LedgerYearFilter(YearFilter):
     """The ledger year, newest first: the years of the user's tally cells
-    (projects.tallies.tally_years), else every year between the first and the last of the
-    list (two index probes, where a DISTINCT would read every row)."""
+    (projects.tallies.tally_years), else every year between the first and the last."""
 
     title = _("ledger year")
     parameter_name = "year"
+    model = Project
 
-    def lookups(self, request, model_admin):
-        years = tallies.tally_years(request.user)
-        if years is None:
-            ends = Project.objects.visible_to(request.user).aggregate(
-                first=Min("year"), last=Max("year")
-            )
-            if ends["first"] is None:
-                return []
-            years = range(ends["last"], ends["first"] - 1, -1)
-        return [(str(year), str(year)) for year in years]
+    def tally_years(self, user):
+        return tallies.tally_years(user)
 
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isascii() and value.isdigit() and len(value) <= 4:
-            return queryset.of_year(int(value))
-        if value:
-            return queryset.none()
-        return queryset
+    def of_year(self, queryset, year):
+        return queryset.of_year(year)
 
 
 class MilestoneOverdueFilter(YesNoFilter):

@@ -21,7 +21,7 @@ from . import (
     admin_accounts,  # noqa: F401  (the libraries' admins under the tenant rule)
     services,
 )
-from .admin_filters import TaskDueSoonFilter, TaskOverdueFilter
+from .admin_filters import TaskDueSoonFilter, TaskOverdueFilter, TaskYearFilter
 from .admin_loop import KeyTaskLoopAdmin, SupervisionStateFilter
 from .admin_scoping import DepartmentScopedAdmin
 from .choices import TaskStatus
@@ -203,7 +203,7 @@ class KeyTaskAdmin(
     ]
     list_display_links = ["code", "title"]
     list_filter = [
-        "year",
+        TaskYearFilter,
         "work_point__aspect",
         "work_point",
         "lead_department",

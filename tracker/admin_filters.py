@@ -1,9 +1,25 @@
-"""The key-task list's deadline filters."""
+"""The key-task list's year and deadline filters."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_filters import YesNoFilter
+from core.admin_filters import YearFilter, YesNoFilter
 from core.deadlines import DUE_SOON_DAYS
+
+from .models import KeyTask
+from .tallies import tally_years
+
+
+class TaskYearFilter(YearFilter):
+    """The year, newest first, from the user's task tally cells (tracker.tallies). The
+    parameter keeps the name of the field filter it replaces (``year__exact``), so links
+    made for it work."""
+
+    title = _("year")
+    parameter_name = "year__exact"
+    model = KeyTask
+
+    def tally_years(self, user):
+        return tally_years(user)
 
 
 class TaskOverdueFilter(YesNoFilter):

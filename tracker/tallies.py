@@ -88,6 +88,17 @@ def tenant_rule(user):
     return Q(tenant_id__in=reach.own + reach.cities)
 
 
+def tally_years(user):
+    """The years of the key tasks ``user`` reads, newest first, or None (not covered)."""
+    from .models import TaskTally
+
+    scope = tenant_rule(user)
+    if scope is None:
+        return None
+    rows = TaskTally.objects.filter(scope, dim="").exclude(year=0)
+    return list(rows.values_list("year", flat=True).distinct().order_by("-year"))
+
+
 def cells(user, filters, group_by):
     """The TaskTally rows answering the question, or None when they do not cover it."""
     from .models import TaskTally
