@@ -36,6 +36,9 @@ class Dependency:
     columns: tuple
     keys: tuple
     pk: str = "id"
+    # A column of ``table`` equal to a group column of the tally (the tenant): on
+    # PostgreSQL only the changed rows' groups are rebuilt, not every group's.
+    scope: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,9 @@ class Tally:
             f"SELECT {', '.join(out)} FROM ({' UNION ALL '.join(selects)}{fence}) s"
             f" CROSS JOIN ({dim_rows}) d"
             " CROSS JOIN (SELECT 0 AS all_copy UNION ALL SELECT 1) a"
+            # A row whose own value is already 0 ("all of them") has its one cell there:
+            # its copy would count it twice.
+            f" WHERE a.all_copy = 0 OR s.{q('g_' + self.all_of)} <> 0"
             f" GROUP BY {positions}"
             f" HAVING {' OR '.join(f'{sql} <> 0' for sql in sums)}"
         )
@@ -185,7 +191,15 @@ END;""",
         when one of the columns changed."""
         function = self.name(f"{dependency.table}_update")
         changed = " OR ".join(f"o.{q(c)} IS DISTINCT FROM n.{q(c)}" for c in dependency.columns)
-        rebuild = ";\n    ".join(self.rebuild_sql("postgresql", dims=self.dims_of(dependency)))
+        where = stored_where = ""
+        if dependency.scope:
+            column = q(dependency.scope)
+            groups = (
+                f"(SELECT n.{column} FROM tally_new n UNION SELECT o.{column} FROM tally_old o)"
+            )
+            where, stored_where = f"r.{column} IN {groups}", f"{column} IN {groups}"
+        dims = self.dims_of(dependency)
+        rebuild = ";\n    ".join(self.rebuild_sql("postgresql", where, stored_where, dims))
         body = f"""BEGIN
   IF EXISTS (SELECT 1 FROM tally_old o JOIN tally_new n USING ({q(dependency.pk)})
              WHERE {changed}) THEN

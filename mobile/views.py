@@ -8,6 +8,7 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_GET
 
 from core.ownership import is_supervisor
+from notifications.sources import missing_lists, overdue_lists
 from projects.choices import REPORTING_STAGES
 from tracker.choices import CHASED_TASK_STATES, TaskState
 from tracker.sso import SignInForm
@@ -47,6 +48,9 @@ def home(request):
             "items": items[:LIST_ROWS],
             "count": len(items),
             "more": len(items) > LIST_ROWS,
+            # Where the rest are: the department's lists in the desktop version.
+            "overdue_lists": overdue_lists(department.pk) if len(items) > LIST_ROWS else [],
+            "missing_lists": missing_lists(department.pk) if len(items) > LIST_ROWS else [],
             "late": sum(1 for item in items if item.tone == "late"),
         },
     )

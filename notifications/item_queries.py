@@ -57,13 +57,10 @@ class ItemQuery:
 class QueriedSource:
     """A deadline source written as queries (``open_queries``, ``completed_queries``, each
     yielding ``ItemQuery``s): its items are those queries' rows, as tuples in keyset
-    chunks, so memory stays flat with or without server-side cursors. ``department_id``
-    narrows them to one department's in SQL (a department's phone page)."""
+    chunks, so memory stays flat with or without server-side cursors."""
 
-    def open_items(self, due_by, department_id=None):
+    def open_items(self, due_by):
         for query in self.open_queries(due_by):
-            if department_id is not None:
-                query = query.of_department(department_id)
             yield from query.items()
 
     def completed_items(self, start, end):

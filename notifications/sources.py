@@ -104,7 +104,8 @@ def open_items(due_by, department_id=None):
         if department_id is None:
             yield from source.open_items(due_by)
         elif hasattr(source, "open_queries"):
-            yield from source.open_items(due_by, department_id)
+            for query in source.open_queries(due_by):
+                yield from query.of_department(department_id).items()
         else:
             yield from (i for i in source.open_items(due_by) if i.department_id == department_id)
 

@@ -35,7 +35,7 @@ def check_tally(now=None):
             "1 tally cell" if unrepaired.differing == 1 else f"{unrepaired.differing} tally cells"
         )
         raise Degraded(
-            f"{cells} of {where} differed from the projects at "
+            f"{cells} of {where} differed from the projects and key tasks at "
             f"{timezone.localtime(unrepaired.checked_at):%Y-%m-%d %H:%M} (first: "
             f"{unrepaired.first_difference}): the statistics show them; run "
             "`manage.py check_tallies --repair`"

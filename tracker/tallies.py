@@ -16,8 +16,10 @@ superuser, a city's users and a province's (key tasks are read whole by the prov
 ``province_reads_whole``). Not covered: any other filter, regional users.
 """
 
+import contextlib
 import datetime
 
+from django.db import connections, transaction
 from django.db.models import Count, Q, Sum
 
 from core.tallies import Dependency, Tally
@@ -52,7 +54,8 @@ TASK_TALLY = Tally(
     },
     read_columns=("year", "tenant_id", "status", "lead_department_id", "work_point_id", "deadline"),
     # Moving a work point to another aspect moves its tasks between the aspect's cells.
-    depends_on=(Dependency("tracker_workpoint", ("aspect",), ("aspect",)),),
+    # Only the changed work points' cities are recounted (their tenant is the tasks').
+    depends_on=(Dependency("tracker_workpoint", ("aspect",), ("aspect",), scope="tenant_id"),),
 )
 
 
@@ -129,6 +132,25 @@ def task_tally_groups(user, filters, group_by, future_rows, today, soon):
     found = cells(user, filters, group_by)
     if found is None:
         return None
+    with one_snapshot(found.db):
+        return groups_of(found, group_by, future_rows.using(found.db), today, soon)
+
+
+@contextlib.contextmanager
+def one_snapshot(alias):
+    """The cells and the rows of the tasks not due yet read from one snapshot (PostgreSQL:
+    REPEATABLE READ, read-only, on the replica too): a task written between the two reads
+    would otherwise be counted in one and not the other, and ``overdue`` be off by it."""
+    connection = connections[alias]
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(using=alias):
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
+def groups_of(found, group_by, future_rows, today, soon):
     _dim, column, decode = GROUPS[group_by]
     by_status = {
         name: Sum("tasks", filter=Q(status=status), default=0)

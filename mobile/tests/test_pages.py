@@ -129,6 +129,9 @@ def test_a_department_with_more_items_than_a_phone_shows_sees_the_most_urgent(
     assert "KT-2023-500" in html  # due first
     assert f"KT-2023-{500 + LIST_ROWS + 19}" not in html  # due last
     assert weight(html) < BUDGET
+    overdue = f"?lead_department__id__exact={task.lead_department_id}&amp;overdue=yes"
+    assert f"/admin/tracker/keytask/{overdue}" in html
+    assert "All overdue key tasks" in html and "All key projects owing a report" in html
     zh = official_client.get("/m/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert f"仅显示最紧急的 {LIST_ROWS} 项" in zh
 

@@ -16,6 +16,7 @@ from notifications.ladder import rung_counts
 from notifications.owed import count_owed, end_of_day, owed_items
 from notifications.recipients import city_codes
 from notifications.sources import OWED_RECEIPT, count_open, missing_reports, open_items
+from tracker.deadline_source import KeyTaskDeadlines
 from tracker.ladder import active_rungs, rung_reached
 from tracker.models import KeyTask
 from workdays.calendar import calendar as workday_calendar
@@ -70,6 +71,24 @@ def test_one_departments_open_items_are_narrowed_in_sql():
             assert own == [item for item in items if item.department_id == department_id]
             for query in captured:  # each source's query names the department
                 assert f'department_id" = {department_id}' in query["sql"], query["sql"]
+
+
+class KeyTasksTheOldWay(KeyTaskDeadlines):
+    """A source that describes its queries but keeps the protocol's ``open_items(due_by)``."""
+
+    def open_items(self, due_by):
+        return super().open_items(due_by)
+
+
+def test_a_source_with_queries_but_the_protocols_open_items_is_narrowed_too(settings):
+    items = list(open_items(HORIZON))
+    settings.TRACKER_DEADLINE_SOURCES = [f"{__name__}.KeyTasksTheOldWay"]
+    tasks = [item for item in items if item.key.startswith("task:")]
+    department_id = tasks[0].department_id
+
+    own = list(open_items(HORIZON, department_id))
+
+    assert own == [item for item in tasks if item.department_id == department_id]
 
 
 def test_owed_reports_and_receipts_are_counted_per_department():

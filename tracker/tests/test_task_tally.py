@@ -182,6 +182,46 @@ def test_every_write_keeps_the_cells_exact(world, department, other_department):
     assert sum(moved.values_list("tasks", flat=True)) == point.tasks.count() > 0
 
 
+def test_a_task_of_year_0_is_counted_once_in_all_years(world):
+    """Only raw SQL or update() can store year 0: its own cell is the "all years" one."""
+    task = KeyTask.objects.first()
+    KeyTask.objects.filter(pk=task.pk).update(year=0)
+    every = TaskTally.objects.filter(dim="", year=0).values_list("tasks", flat=True)
+    assert sum(every) == KeyTask.objects.count()
+    exact()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_work_points_aspect_recounts_its_city_only(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's row trigger recounts the dimension whole (one writer)")
+    others = TaskTally.objects.filter(dim="aspect").exclude(tenant_id="371400")
+    before = set(others.values_list("pk", flat=True))
+    point = WorkPoint.objects.filter(tenant_id="371400").first()
+    WorkPoint.objects.filter(pk=point.pk).update(aspect=Aspect.XIONGAN)
+    assert set(others.values_list("pk", flat=True)) == before  # untouched, not rebuilt
+    assert TaskTally.objects.filter(dim="aspect", key=Aspect.XIONGAN, tenant_id="371400").exists()
+    exact()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_cells_and_the_tasks_not_due_are_read_from_one_snapshot(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's isolation levels")
+    users, _filter_sets = world
+    client = APIClient()
+    client.force_authenticate(users["superuser"])
+    with CaptureQueriesContext(connection) as captured:
+        answer = client.get("/api/v1/stats/tasks/", {"group_by": "department"})
+    assert answer["X-Stats-Source"] == "tally"
+    sql = [q["sql"] for q in captured]
+    start = next(i for i, text in enumerate(sql) if "REPEATABLE READ" in text)
+    reads = [
+        i for i, text in enumerate(sql) if "tracker_tasktally" in text or "tracker_keytask" in text
+    ]
+    assert start < reads[0] and len(reads) == 2
+
+
 def test_check_tallies_finds_and_repairs_a_drifted_task_cell(world):
     cell = TaskTally.objects.filter(dim="department", year=0).first()
     TaskTally.objects.filter(pk=cell.pk).update(tasks=F("tasks") + 5)
