@@ -474,8 +474,8 @@ def measure_reads(stack, connection, cases, headers, args, figures, out):
         figures["reads"].append(row)
 
 
-def measure_admin(stack, admin, args, figures, out):
-    for label, path in ADMIN_CASES:
+def measure_admin(stack, admin, cases, args, figures, out):
+    for label, path in cases:
         latency = load(stack, path, admin, max(20, args.requests // 4), 1)
         throughput = load(stack, path, admin, max(20, args.requests // 2), args.concurrency)
         out(f"{label:<46}{latency['p50']:>8.1f}{latency['p95']:>8.1f}{throughput['rps']:>7.0f}")
@@ -616,7 +616,7 @@ def main(argv=None):
             if cases:
                 measure_reads(stack, connection, cases, headers, args, figures, out)
             if admin_cases:
-                measure_admin(stack, admin, args, figures, out)
+                measure_admin(stack, admin, admin_cases, args, figures, out)
             if args.only in (None, "writes"):
                 out("")
                 measure_writes(stack, users, args, figures, out)
