@@ -5,17 +5,10 @@ finds such a project's cells and ``--repair`` rebuilds them."""
 
 from django.db import migrations
 
-
-def reinstall(apps, schema_editor):
-    from projects.tallies import PROJECT_TALLY
-
-    vendor = schema_editor.connection.vendor
-    with schema_editor.connection.cursor() as cursor:
-        for statement in PROJECT_TALLY.uninstall_sql(vendor) + PROJECT_TALLY.install_sql(vendor):
-            cursor.execute(statement)
+from core.tally_migrations import installed
 
 
 class Migration(migrations.Migration):
     dependencies = [("projects", "0023_tally_checks")]
 
-    operations = [migrations.RunPython(reinstall, migrations.RunPython.noop)]
+    operations = [installed("projects.tallies.PROJECT_TALLY", recount=False)]

@@ -4,24 +4,7 @@ already stored."""
 
 from django.db import migrations, models
 
-
-def install(apps, schema_editor):
-    from core.tallies import rebuild
-    from tracker.tallies import TASK_TALLY
-
-    vendor = schema_editor.connection.vendor
-    with schema_editor.connection.cursor() as cursor:
-        for statement in TASK_TALLY.uninstall_sql(vendor) + TASK_TALLY.install_sql(vendor):
-            cursor.execute(statement)
-        rebuild(cursor, TASK_TALLY, vendor)
-
-
-def uninstall(apps, schema_editor):
-    from tracker.tallies import TASK_TALLY
-
-    with schema_editor.connection.cursor() as cursor:
-        for statement in TASK_TALLY.uninstall_sql(schema_editor.connection.vendor):
-            cursor.execute(statement)
+from core.tally_migrations import installed
 
 
 class Migration(migrations.Migration):
@@ -56,5 +39,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(install, uninstall),
+        installed("tracker.tallies.TASK_TALLY"),
     ]
