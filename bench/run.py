@@ -118,6 +118,8 @@ def time_sql(connection, statements, repeats):
 
 
 TERM = "年产"  # two characters, in half the names: no trigram serves it
+# The deepest page a search reaches by number: TRACKER_SEARCH_REACH (1,000) rows of 50.
+SEARCH_PAGE = 20
 DEPTH = 50_000  # rows into the list for the cursor cases (page 1,000 of 50)
 STAT_YEAR = 2023
 
@@ -198,7 +200,7 @@ def read_cases(connection, city_tenant, province):
         search = "/api/v1/projects/?" + urlencode({"page_size": 50, "search": TERM})
         page_100 = page_paths(cursor, readers, lists, 100)
         last = page_paths(cursor, readers, lists, "last")
-        search_100 = page_paths(cursor, readers, search, 100, match)
+        search_deep = page_paths(cursor, readers, search, SEARCH_PAGE, match)
     last_page = max(1, (projects + 49) // 50)
     today = TODAY.isoformat()
     cases = [
@@ -229,9 +231,9 @@ def read_cases(connection, city_tenant, province):
             sql.project_list(where=sql.SEARCH.format(term=TERM)),
         ),
         (
-            f"projects, search {TERM}, page 100",
-            search_100,
-            sql.project_list(where=sql.SEARCH.format(term=TERM), offset=99 * 50),
+            f"projects, search {TERM}, page {SEARCH_PAGE}",
+            search_deep,
+            sql.project_list(where=sql.SEARCH.format(term=TERM), offset=(SEARCH_PAGE - 1) * 50),
         ),
         (
             f"projects, search {TERM}, cursor at match 5,000",

@@ -628,6 +628,10 @@ TRACKER_PAGE_DEPTH = env.int("TRACKER_PAGE_DEPTH", default=10000)
 # beyond it the answer says "more than" (count null, count_more_than) unless the project
 # tally covers the filters and counts them exactly without reading rows.
 TRACKER_COUNT_CAP = env.int("TRACKER_COUNT_CAP", default=10000)
+# A text search of the API (?search=) is counted, and reached by page number, this far
+# (GitHub's search API stops at 1,000 too); its next_cursor reaches every match. Its
+# matches are found by reading each candidate row's text, scattered over the table.
+TRACKER_SEARCH_REACH = env.int("TRACKER_SEARCH_REACH", default=1000)
 
 # Targets, rankings and bulletins (docs/targets.md, docs/rankings.md, docs/bulletins.md).
 # The documents count projects "of over 100 million yuan" (过亿元项目): the smallest total

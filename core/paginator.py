@@ -15,6 +15,12 @@ def count_cap():
     return getattr(settings, "TRACKER_COUNT_CAP", 10_000)
 
 
+def search_reach():
+    """How many rows of a text search the API counts and reaches by page number
+    (TRACKER_SEARCH_REACH); its cursor reaches the rest."""
+    return getattr(settings, "TRACKER_SEARCH_REACH", 1_000)
+
+
 def capped_count(queryset, cap):
     """The number of rows if at most ``cap``, else None, from ``SELECT count(*) FROM
     (SELECT id ... LIMIT cap + 1)``: with many matches the scan stops after cap + 1 rows,

@@ -165,6 +165,35 @@ def test_an_uncounted_list_pages_by_number_only_from_the_start(api, world, setti
     assert read == full_order()
 
 
+def test_a_search_is_counted_and_paged_by_number_within_its_reach(api, world, settings):
+    # "项目1" is in the names of 1, 10-19, 100-199: 111 numbers, in both cities.
+    matches = [pk for pk in full_order() if pk in names_with("项目1")]
+    assert len(matches) == 222
+    settings.TRACKER_SEARCH_REACH = 100
+    search = {"page_size": 40, "search": "项目1"}
+    first = api.get(URL, search, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert (first["count"], first["count_more_than"]) == (None, 100)
+    assert ids(first) == matches[:40]
+    # Page 3 (rows 81-120) passes the reach: refused, in Chinese, and page 2 links on by
+    # cursor, which reaches every match.
+    third = api.get(URL, {**search, "page": 3}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert third.status_code == 400 and "next_cursor" in third.json()["page"][0]
+    second = api.get(URL, {**search, "page": 2}).json()
+    assert "cursor=" in second["next"] and ids(second) == matches[40:80]
+    read, _bodies = walk(api, URL, search)
+    assert read == matches
+    # Within the reach, a search is counted exactly; a list without one is not limited.
+    settings.TRACKER_SEARCH_REACH = 222
+    assert api.get(URL, search).json()["count"] == 222
+    settings.TRACKER_SEARCH_REACH = 10
+    assert api.get(URL, {"page_size": 10, "is_key": "false"}).json()["count"] == PROJECTS
+    assert api.get(URL, {"page_size": 10, "search": " "}).json()["count"] == PROJECTS
+
+
+def names_with(text):
+    return set(Project.objects.filter(name__contains=text).values_list("pk", flat=True))
+
+
 def test_another_ordering_pages_by_number_without_cursor(api, world, settings):
     settings.TRACKER_PAGE_DEPTH = 100
     body = api.get(URL, {"page_size": 50, "ordering": "-total_investment"}).json()
