@@ -62,6 +62,7 @@ class MilestoneDeadlines(QueriedSource, DeadlineSource):
                 lambda row, prefix=prefix, kind=kind: self.item(row, prefix, kind),
                 department="responsible_department_id",
                 date=planned,
+                department_first=True,  # projects.models.deadline_indexes
             )
 
     def completed_queries(self, start, end):

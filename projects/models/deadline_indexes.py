@@ -19,8 +19,15 @@ from ..choices import PRODUCTION_MILESTONE, REPORTING_STAGES, START_MILESTONE
 def milestone_indexes(name, milestone):
     stage, planned, actual = milestone
     return [
-        # Open: the stage that owes the milestone, due by a day (notifications' horizon).
-        models.Index(fields=["tenant", planned], condition=Q(stage=stage), name=f"{name}_due"),
+        # Open: the stage that owes the milestone, due by a day (notifications' horizon),
+        # each department's apart and in the digest's order (date, code, id): a digest
+        # counts a department's from the index alone and reads its most urgent as the
+        # first entries of one range, without a sort (notifications.item_queries).
+        models.Index(
+            fields=["tenant", "responsible_department", planned, "code", "id"],
+            condition=Q(stage=stage),
+            name=f"{name}_due_dept",
+        ),
         # Completed within a week: the actual date in a range, a planned one set.
         models.Index(
             fields=["tenant", actual],
