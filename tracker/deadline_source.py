@@ -56,6 +56,7 @@ class KeyTaskDeadlines(QueriedSource, DeadlineSource):
             lambda row: self.item(row, kind=kind),
             department="lead_department_id",
             date="deadline",
+            department_first=True,  # the index keytask_chased_by_department
         )
 
     def completed_queries(self, start, end):

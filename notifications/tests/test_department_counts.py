@@ -4,6 +4,7 @@ tens of thousands at province scale), and the office page and the department pan
 them per department in SQL. Each must agree with reading every item, on the demo's data
 (both demo cities, every source)."""
 
+import dataclasses
 import datetime
 from collections import Counter, defaultdict
 
@@ -157,3 +158,28 @@ def test_the_ladder_counts_agree_with_each_items_rung():
                 climbed.update(counts)
 
     assert sum(climbed.values()) >= 10 and len(climbed) >= 3  # items on three rungs or more
+
+
+def test_department_first_sources_cut_what_the_window_cuts():
+    # Every source that reads its rows department first (the milestones and key tasks due)
+    # gives the digest the same groups, totals and items in the same order as ranking
+    # every row in a window, in every city and for a superuser.
+    from notifications.item_queries import first_per_department, top_per_department
+    from notifications.sources import sources
+
+    def told(groups):
+        return sorted((d, o, n, [item.key for item in items]) for d, o, n, items in groups)
+
+    seen = set()
+    for _city in each_city():
+        for source in sources():
+            for query in getattr(source, "open_queries", lambda due_by: ())(HORIZON):
+                if not query.department_first:
+                    continue
+                windowed = dataclasses.replace(query, department_first=False)
+                for limit, split in ((2, DEMO_TODAY), (20, DEMO_TODAY), (3, None)):
+                    expected = told(top_per_department(windowed, limit, split))
+                    assert told(first_per_department(query, limit, split)) == expected
+                    if any(len(items) == limit for _d, _o, _n, items in expected):
+                        seen.add(type(source).__name__)  # some department was cut
+    assert seen == {"MilestoneDeadlines", "KeyTaskDeadlines"}

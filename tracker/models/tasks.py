@@ -16,6 +16,7 @@ from core.validators import one_line_errors, year_errors
 from regions.tenancy import TenantOwned
 
 from ..choices import (
+    CHASED_TASK_STATES,
     OPEN_TASK_STATUSES,
     STATE_OF_STATUS,
     Aspect,
@@ -156,6 +157,14 @@ class KeyTask(TenantOwned, Timestamped):
                 name="keytask_status_deadline_incl",
             ),
             models.Index(fields=["state", "deadline"], name="keytask_state_deadline"),
+            # The tasks a department is chased for, in the digest's order: a digest counts
+            # each department's from the index alone and reads its most urgent as the
+            # first entries of one range (notifications.item_queries.first_per_department).
+            models.Index(
+                fields=["tenant", "lead_department", "deadline", "code", "id"],
+                condition=Q(state__in=CHASED_TASK_STATES),
+                name="keytask_chased_by_department",
+            ),
             models.Index(fields=["updated_at", "id"], name="keytask_sync"),
         ]
         constraints = [
