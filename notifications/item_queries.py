@@ -174,18 +174,29 @@ def first_rows(query, groups, limit, split_before):
             }
         )
     sql, params = branch.order_by(*order).values_list(*query.fields)[:limit].query.sql_with_params()
+    connection = connections[rows.db]
+    types = [column_type(rows.model, name, connection) for name in (query.department, query.date)]
+    one = f"(%s::{types[0]}, %s::{types[1]}, %s::{types[1]})"
     values, bounds = [], []
     for department_id, is_overdue in groups:
-        values.append("(%s::bigint, %s::date, %s::date)")
+        values.append(one)
         starts, ends = ("-infinity", split_before) if is_overdue else (split_before, "infinity")
         bounds += [department_id, starts, ends]
-    with connections[rows.db].cursor() as cursor:
+    # Rows as the driver gives them, without Django's converters: the columns of these
+    # sources (ids, codes, titles, dates) need none on PostgreSQL.
+    with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT top_rows.* FROM (VALUES {', '.join(values)}) "
             f"AS top_groups(department, starts, ends) CROSS JOIN LATERAL ({sql}) AS top_rows",
             [*bounds, *params],
         )
         return cursor.fetchall()
+
+
+def column_type(model, name, connection):
+    """The database type of the model's column ``name`` (a field's name or attname; a
+    foreign key's is its target's): what the ``VALUES`` of ``first_rows`` are cast to."""
+    return model._meta.get_field(name).db_type(connection)
 
 
 def group_rows(query, rows, department_id, is_overdue, split_before):
