@@ -14,6 +14,7 @@ from django.db.models import BooleanField, Case, Count, F, Value, When, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 
+from core.snapshots import one_snapshot
 from core.streaming import chunks
 
 
@@ -116,7 +117,9 @@ def top_per_department(query, limit, split_before=None):
 def cut(query, groups, kept):
     kept = query.completed(kept)
     for (department_id, is_overdue), (total, positions) in groups.items():
-        yield department_id, is_overdue, total, [kept[i] for i in positions]
+        # Never fewer than listed (the counts and the rows from two statements, in a
+        # transaction of the caller's that is not one snapshot).
+        yield department_id, is_overdue, max(total, len(positions)), [kept[i] for i in positions]
 
 
 def first_per_department(query, limit, split_before=None):
@@ -134,12 +137,14 @@ def first_per_department(query, limit, split_before=None):
     # count(*), not count(pk): the index need not hold the primary key.
     counts = rows.annotate(top_overdue=flag).values_list(query.department, "top_overdue")
     counts = counts.annotate(top_total=Count("*")).order_by()
-    groups = {
-        (department_id, is_overdue): (total, []) for department_id, is_overdue, total in counts
-    }
+    # One snapshot, as the window's one statement is: a row written between the counts and
+    # the rows would otherwise be listed beyond its count ("and -1 more").
+    with one_snapshot(rows.db):
+        groups = {(department, overdue): (total, []) for department, overdue, total in counts}
+        found = list(first_rows(query, list(groups), limit, split_before))
     where, date = query.fields.index(query.department), query.fields.index(query.date)
     kept = []
-    for row in first_rows(query, list(groups), limit, split_before):
+    for row in found:
         is_overdue = split_before is not None and row[date] < split_before
         groups[row[where], is_overdue][1].append(len(kept))
         kept.append(query.make(row))
@@ -149,22 +154,29 @@ def first_per_department(query, limit, split_before=None):
 def first_rows(query, groups, limit, split_before):
     """The first ``limit`` rows of ``query`` of each (department, overdue) group, each
     group's in (date, code, pk) order. On PostgreSQL one query: the groups as ``VALUES``
-    joined LATERAL to the rows, the query compiled once whatever the number of groups;
-    elsewhere (SQLite, no LATERAL) a query a group."""
+    joined LATERAL to the rows, the query compiled once whatever the number of groups
+    (a group without a department, if a source has one, a query of its own); elsewhere
+    (SQLite, no LATERAL) a query a group."""
     code = F(query.code) if isinstance(query.code, str) else query.code
     order = [F(query.date).asc(), code.asc(), F("pk").asc()]
     rows = query.queryset.order_by()
-    if not groups:
-        return []
-    if connections[rows.db].vendor != "postgresql":
-        return (
-            row
-            for department_id, is_overdue in groups
-            for row in group_rows(query, rows, department_id, is_overdue, split_before)
-            .order_by(*order)
-            .values_list(*query.fields)[:limit]
-        )
-    # The department column is NOT NULL where an index leads with it (= matches no NULL).
+    # SQLite has no LATERAL; and "= department" matches no NULL, which IS NULL must ask.
+    lateral = connections[rows.db].vendor == "postgresql"
+    apart = [group for group in groups if not lateral or group[0] is None]
+    yield from (
+        row
+        for department_id, is_overdue in apart
+        for row in group_rows(query, rows, department_id, is_overdue, split_before)
+        .order_by(*order)
+        .values_list(*query.fields)[:limit]
+    )
+    groups = [group for group in groups if group not in apart]
+    if groups:
+        yield from lateral_rows(query, rows, order, groups, limit, split_before)
+
+
+def lateral_rows(query, rows, order, groups, limit, split_before):
+    """``first_rows`` of ``groups`` in one PostgreSQL query."""
     branch = rows.filter(**{query.department: RawSQL("top_groups.department", ())})
     if split_before is not None:
         branch = branch.filter(

@@ -16,12 +16,11 @@ superuser, a city's users and a province's (key tasks are read whole by the prov
 ``province_reads_whole``). Not covered: any other filter, regional users.
 """
 
-import contextlib
 import datetime
 
-from django.db import connections, transaction
 from django.db.models import Count, Q, Sum
 
+from core.snapshots import one_snapshot  # the cells and the tasks not due yet agree
 from core.tallies import Dependency, Tally
 from core.tenancy import reach_of
 
@@ -134,20 +133,6 @@ def task_tally_groups(user, filters, group_by, future_rows, today, soon):
         return None
     with one_snapshot(found.db):
         return groups_of(found, group_by, future_rows.using(found.db), today, soon)
-
-
-@contextlib.contextmanager
-def one_snapshot(alias):
-    """The cells and the rows of the tasks not due yet read from one snapshot (PostgreSQL:
-    REPEATABLE READ, read-only, on the replica too): a task written between the two reads
-    would otherwise be counted in one and not the other, and ``overdue`` be off by it."""
-    connection = connections[alias]
-    outermost = not connection.in_atomic_block
-    with transaction.atomic(using=alias):
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        yield
 
 
 def groups_of(found, group_by, future_rows, today, soon):

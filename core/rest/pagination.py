@@ -199,7 +199,8 @@ class TrackerPagination(PageNumberPagination):
                 "required": False,
                 "description": "The next_cursor of a page: the rows after it in the list's "
                 "default order, at any depth (page and ordering are then not used). Page "
-                "numbers reach TRACKER_PAGE_DEPTH rows from either end of the list.",
+                "numbers reach TRACKER_PAGE_DEPTH rows from either end of the list, and "
+                "TRACKER_SEARCH_REACH rows of a search.",
                 "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
             },
         ]
@@ -288,7 +289,7 @@ class KeyedPagination:
         top = bottom + self.page_size
         if self.count is not None:
             top = min(top, self.count)
-        if top <= self.depth:
+        if top <= self.depth or self.number == 1:
             ids = ids_of(queryset, bottom, top + 1)
             self.has_next = len(ids) > top - bottom
             ids = ids[: top - bottom]
@@ -309,6 +310,8 @@ class KeyedPagination:
     def servable(self, number):
         """Whether page ``number`` lies within TRACKER_PAGE_DEPTH rows of the start, or (in
         the key's order, with an exact count) of the end."""
+        if number == 1:
+            return True  # whatever the depth or reach (an operator's setting) says
         depth = self.depth
         bottom = (number - 1) * self.page_size
         top = bottom + self.page_size

@@ -148,7 +148,10 @@ def test_each_departments_most_urgent_milestones_are_read_from_the_index(
         due = list(MilestoneDeadlines().open_queries(DAY + datetime.timedelta(days=14)))
         with CaptureQueriesContext(connection) as queried:
             list(first_per_department(due[milestone], 20, DAY))
-    counts, firsts = (explained(query["sql"]) for query in queried.captured_queries)
+    reads = [
+        query["sql"] for query in queried.captured_queries if query["sql"].startswith("SELECT")
+    ]
+    counts, firsts = (explained(sql) for sql in reads)
     # (From the index alone once the table is vacuumed, which a test's cannot be.)
     assert f"{name}_due_dept" in counts, counts
     assert f"{name}_due_dept" in firsts and "WindowAgg" not in firsts, firsts

@@ -177,7 +177,8 @@ def test_a_search_is_counted_and_paged_by_number_within_its_reach(api, world, se
     # Page 3 (rows 81-120) passes the reach: refused, in Chinese, and page 2 links on by
     # cursor, which reaches every match.
     third = api.get(URL, {**search, "page": 3}, HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert third.status_code == 400 and "next_cursor" in third.json()["page"][0]
+    assert third.status_code == 400
+    assert "next_cursor" in third.json()["page"][0] and "页码" in third.json()["page"][0]
     second = api.get(URL, {**search, "page": 2}).json()
     assert "cursor=" in second["next"] and ids(second) == matches[40:80]
     read, _bodies = walk(api, URL, search)
@@ -188,6 +189,9 @@ def test_a_search_is_counted_and_paged_by_number_within_its_reach(api, world, se
     settings.TRACKER_SEARCH_REACH = 10
     assert api.get(URL, {"page_size": 10, "is_key": "false"}).json()["count"] == PROJECTS
     assert api.get(URL, {"page_size": 10, "search": " "}).json()["count"] == PROJECTS
+    # A reach below the page size still serves page 1 (an operator's setting).
+    first = api.get(URL, {"page_size": 40, "search": "项目1"})
+    assert first.status_code == 200 and ids(first.json()) == matches[:40]
 
 
 def names_with(text):
