@@ -83,24 +83,13 @@ def top_per_department(query, limit, split_before=None):
     counted and cut apart; otherwise ``overdue`` is False throughout."""
     if query.department_first:
         return first_per_department(query, limit, split_before)
-    rows = query.queryset
+    rows = query.queryset.annotate(top_overdue=overdue_flag(query, split_before))
     partition = [F(query.department)]
     if split_before is not None:
-        overdue = When(**{f"{query.date}__lt": split_before}, then=Value(True))
-        rows = rows.annotate(
-            top_overdue=Case(overdue, default=Value(False), output_field=BooleanField())
-        )
         partition.append(F("top_overdue"))
-    else:
-        rows = rows.annotate(top_overdue=Value(False, output_field=BooleanField()))
-    code = F(query.code) if isinstance(query.code, str) else query.code
     rows = (
         rows.annotate(
-            top_rank=Window(
-                RowNumber(),
-                partition_by=partition,
-                order_by=[F(query.date).asc(), code.asc(), F("pk").asc()],
-            ),
+            top_rank=Window(RowNumber(), partition_by=partition, order_by=item_order(query)),
             top_total=Window(Count("pk"), partition_by=partition),
         )
         .filter(top_rank__lte=limit)
@@ -112,6 +101,20 @@ def top_per_department(query, limit, split_before=None):
         groups.setdefault((row[where], row[-2]), (row[-1], []))[1].append(len(kept))
         kept.append(query.make(row))
     return cut(query, groups, kept)
+
+
+def overdue_flag(query, split_before):
+    """True for a row dated before ``split_before``; False throughout without one."""
+    if split_before is None:
+        return Value(False, output_field=BooleanField())
+    overdue = When(**{f"{query.date}__lt": split_before}, then=Value(True))
+    return Case(overdue, default=Value(False), output_field=BooleanField())
+
+
+def item_order(query):
+    """Each department's items in (date, code, pk) order: most urgent first."""
+    code = F(query.code) if isinstance(query.code, str) else query.code
+    return [F(query.date).asc(), code.asc(), F("pk").asc()]
 
 
 def cut(query, groups, kept):
@@ -128,14 +131,9 @@ def first_per_department(query, limit, split_before=None):
     ``limit`` rows, one ordered range scan a group (``first_rows``). At 1,000,000
     projects the largest city's 20,000 production milestones due took 50-110 ms ranked
     in a window (every row read and sorted), and take 10-15 ms here."""
-    rows = query.queryset.order_by()
-    if split_before is not None:
-        overdue = When(**{f"{query.date}__lt": split_before}, then=Value(True))
-        flag = Case(overdue, default=Value(False), output_field=BooleanField())
-    else:
-        flag = Value(False, output_field=BooleanField())
+    rows = query.queryset.order_by().annotate(top_overdue=overdue_flag(query, split_before))
     # count(*), not count(pk): the index need not hold the primary key.
-    counts = rows.annotate(top_overdue=flag).values_list(query.department, "top_overdue")
+    counts = rows.values_list(query.department, "top_overdue")
     counts = counts.annotate(top_total=Count("*")).order_by()
     # One snapshot, as the window's one statement is: a row written between the counts and
     # the rows would otherwise be listed beyond its count ("and -1 more").
@@ -157,8 +155,7 @@ def first_rows(query, groups, limit, split_before):
     joined LATERAL to the rows, the query compiled once whatever the number of groups
     (a group without a department, if a source has one, a query of its own); elsewhere
     (SQLite, no LATERAL) a query a group."""
-    code = F(query.code) if isinstance(query.code, str) else query.code
-    order = [F(query.date).asc(), code.asc(), F("pk").asc()]
+    order = item_order(query)
     rows = query.queryset.order_by()
     # SQLite has no LATERAL; and "= department" matches no NULL, which IS NULL must ask.
     lateral = connections[rows.db].vendor == "postgresql"
